@@ -1,0 +1,7 @@
+// Control-API route groups contributed by the messaging and groups features.
+import type { FastifyInstance } from 'fastify';
+import type { ControlDeps } from './api.js';
+
+export type ControlRoutes = (app: FastifyInstance, deps: ControlDeps) => void | Promise<void>;
+
+export const controlRouteModules: ControlRoutes[] = [];

@@ -1,0 +1,8 @@
+// Every protocol feature the sandbox speaks, registered on the stanza router in this order.
+import type { FeatureModule } from '../router.js';
+import { appStateFeature } from './app-state.js';
+import { basicsFeature } from './basics.js';
+import { keysFeature } from './keys.js';
+import { privacyFeature } from './privacy.js';
+
+export const sandboxFeatures: FeatureModule[] = [basicsFeature, keysFeature, privacyFeature, appStateFeature];

@@ -1,0 +1,26 @@
+// Signal encryption from a simulated device to any device on the network, building the session from the
+// target's published bundle the first time (one one-time prekey per new session, as WhatsApp hands out).
+import { encodeWAMessage, type proto } from 'baileys';
+import type { DeviceAddress } from '../world/accounts.js';
+import type { SignalParty } from '../world/signal-party.js';
+
+export interface Ciphertext {
+  type: 'pkmsg' | 'msg';
+  ciphertext: Uint8Array;
+}
+
+export async function ensureSession(party: SignalParty, target: DeviceAddress): Promise<string> {
+  const jid = target.account.lidDevice(target.device);
+  const { exists } = await party.repository.validateSession(jid);
+  if (!exists) {
+    const bundle = await target.account.bundleFor(target.device);
+    if (!bundle) throw new Error(`no key bundle for ${jid}`);
+    await party.repository.injectE2ESession({ jid, session: bundle });
+  }
+  return jid;
+}
+
+export async function encryptFor(party: SignalParty, target: DeviceAddress, message: proto.IMessage): Promise<Ciphertext> {
+  const jid = await ensureSession(party, target);
+  return party.repository.encryptMessage({ jid, data: encodeWAMessage(message) });
+}

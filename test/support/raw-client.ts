@@ -1,0 +1,124 @@
+// A raw Baileys client for sandbox tests: unmodified makeWASocket with in-memory auth state, pointed at a
+// sandbox and trusting its root key, restarting after 515 the way a real application does.
+import { EventEmitter } from 'node:events';
+import {
+  addTransactionCapability,
+  BufferJSON,
+  DisconnectReason,
+  initAuthCreds,
+  makeWASocket,
+  WA_CERT_DETAILS,
+  type AuthenticationCreds,
+  type BaileysEventMap,
+  type SignalDataTypeMap,
+  type SignalKeyStore,
+  type WASocket
+} from 'baileys';
+import pino from 'pino';
+
+const logger = pino({ level: process.env.RAW_CLIENT_LOG ?? 'silent' });
+
+export function trustSandbox(rootPublicKeyHex: string): void {
+  (WA_CERT_DETAILS as { PUBLIC_KEY: Uint8Array }).PUBLIC_KEY = Buffer.from(rootPublicKeyHex, 'hex');
+}
+
+function memoryKeys(): SignalKeyStore {
+  const data = new Map<string, unknown>();
+  return {
+    async get(type, ids) {
+      const out: Record<string, any> = {};
+      for (const id of ids) {
+        const raw = data.get(`${type}:${id}`);
+        if (raw !== undefined) out[id] = JSON.parse(raw as string, BufferJSON.reviver);
+      }
+      return out;
+    },
+    async set(update) {
+      for (const [type, values] of Object.entries(update)) {
+        for (const [id, value] of Object.entries(values ?? {})) {
+          if (value == null) data.delete(`${type}:${id}`);
+          else data.set(`${type}:${id}`, JSON.stringify(value, BufferJSON.replacer));
+        }
+      }
+    }
+  };
+}
+
+export type EventName = keyof BaileysEventMap;
+
+export class RawClient extends EventEmitter {
+  creds: AuthenticationCreds = initAuthCreds();
+  readonly keys = addTransactionCapability(memoryKeys(), logger, { maxCommitRetries: 3, delayBetweenTriesMs: 10 });
+  sock: WASocket | undefined;
+  readonly events: { event: EventName; data: any; at: number }[] = [];
+  lastDisconnect: number | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly wsUrl: string,
+    private readonly options: { restartOn515?: boolean } = {}
+  ) {
+    super();
+  }
+
+  start(): WASocket {
+    const sock = makeWASocket({
+      waWebSocketUrl: this.wsUrl,
+      auth: { creds: this.creds, keys: this.keys as any },
+      logger: logger as any,
+      printQRInTerminal: false,
+      markOnlineOnConnect: false,
+      defaultQueryTimeoutMs: 10_000,
+      connectTimeoutMs: 10_000,
+      fireInitQueries: true,
+      syncFullHistory: false
+    });
+    this.sock = sock;
+    sock.ev.process(async (events) => {
+      if (events['creds.update']) Object.assign(this.creds, events['creds.update']);
+      for (const [event, data] of Object.entries(events)) {
+        this.events.push({ event: event as EventName, data, at: Date.now() });
+        this.emit(event, data);
+      }
+      const update = events['connection.update'];
+      if (update?.connection === 'close') {
+        const code = (update.lastDisconnect?.error as any)?.output?.statusCode;
+        this.lastDisconnect = code;
+        if (code === DisconnectReason.restartRequired && this.options.restartOn515 !== false && !this.stopped) this.start();
+      }
+    });
+    return sock;
+  }
+
+  /** Resolves with the first event payload (already seen or upcoming) that matches. */
+  waitFor<E extends EventName>(event: E, match: (data: BaileysEventMap[E]) => boolean = () => true, timeoutMs = 15_000): Promise<BaileysEventMap[E]> {
+    const seen = this.events.find((e) => e.event === event && match(e.data));
+    if (seen) return Promise.resolve(seen.data);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off(event, listener);
+        reject(new Error(`timed out waiting for ${event}`));
+      }, timeoutMs);
+      const listener = (data: BaileysEventMap[E]) => {
+        if (!match(data)) return;
+        clearTimeout(timer);
+        this.off(event, listener);
+        resolve(data);
+      };
+      this.on(event, listener);
+    });
+  }
+
+  waitForQr(): Promise<string> {
+    return this.waitFor('connection.update', (u) => !!u.qr).then((u) => u.qr!);
+  }
+
+  waitForOpen(timeoutMs?: number): Promise<unknown> {
+    return this.waitFor('connection.update', (u) => u.connection === 'open', timeoutMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.sock?.end(undefined);
+  }
+}
