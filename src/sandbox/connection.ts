@@ -70,7 +70,7 @@ export class SandboxConnection {
         await new Promise((resolve) => setImmediate(resolve));
         if (payload.devicePairingData) {
           this.phase = 'registering';
-          await this.network.beginRegistration(this, payload);
+          this.network.beginRegistration(this, payload);
         } else {
           await this.network.login(this, payload);
         }

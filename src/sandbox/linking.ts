@@ -39,13 +39,14 @@ export class Linking {
 
   constructor(private readonly network: SandboxNetwork) {}
 
-  async beginRegistration(conn: SandboxConnection, payload: proto.ClientPayload): Promise<void> {
+  beginRegistration(conn: SandboxConnection, payload: proto.ClientPayload): void {
     const refs = Array.from({ length: QR_REF_COUNT }, () => `2@${randomBytes(24).toString('base64')}`);
     this.pending.set(conn, { payload, refs });
     const iq = node('iq', { from: 's.whatsapp.net', type: 'set', id: stanzaId(), xmlns: 'md' }, [
       node('pair-device', {}, refs.map((ref) => node('ref', {}, Buffer.from(ref))))
     ]);
-    await conn.query(iq).catch(() => undefined);
+    // Not awaited: the client's answer arrives on this connection's own frame queue, which is busy with us.
+    conn.send(iq);
   }
 
   forget(conn: SandboxConnection): void {

@@ -62,8 +62,8 @@ export class SandboxNetwork {
     return this.connections.size;
   }
 
-  beginRegistration(conn: SandboxConnection, payload: proto.ClientPayload): Promise<void> {
-    return this.linking.beginRegistration(conn, payload);
+  beginRegistration(conn: SandboxConnection, payload: proto.ClientPayload): void {
+    this.linking.beginRegistration(conn, payload);
   }
 
   login(conn: SandboxConnection, payload: proto.ClientPayload): Promise<void> {

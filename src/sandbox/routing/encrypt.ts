@@ -1,6 +1,6 @@
 // Signal encryption from a simulated device to any device on the network, building the session from the
 // target's published bundle the first time (one one-time prekey per new session, as WhatsApp hands out).
-import { encodeWAMessage, type proto } from 'baileys';
+import { encodeWAMessage, generateSignalPubKey, type proto } from 'baileys';
 import type { DeviceAddress } from '../world/accounts.js';
 import type { SignalParty } from '../world/signal-party.js';
 
@@ -15,7 +15,16 @@ export async function ensureSession(party: SignalParty, target: DeviceAddress): 
   if (!exists) {
     const bundle = await target.account.bundleFor(target.device);
     if (!bundle) throw new Error(`no key bundle for ${jid}`);
-    await party.repository.injectE2ESession({ jid, session: bundle });
+    // libsignal wants type-prefixed (33-byte) public keys; bundles carry WhatsApp's raw 32-byte form.
+    await party.repository.injectE2ESession({
+      jid,
+      session: {
+        registrationId: bundle.registrationId,
+        identityKey: generateSignalPubKey(bundle.identityKey),
+        signedPreKey: { ...bundle.signedPreKey, publicKey: generateSignalPubKey(bundle.signedPreKey.publicKey) },
+        ...(bundle.preKey ? { preKey: { ...bundle.preKey, publicKey: generateSignalPubKey(bundle.preKey.publicKey) } } : {})
+      }
+    });
   }
   return jid;
 }
