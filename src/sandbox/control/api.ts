@@ -7,6 +7,7 @@ import type { MediaHost } from '../media/host.js';
 import { LinkError } from '../linking.js';
 import { accountRoutes } from './accounts.js';
 import { faultRoutes } from './faults.js';
+import { statsRoutes } from './stats.js';
 import { controlRouteModules } from './modules.js';
 
 export class ControlError extends Error {
@@ -37,6 +38,6 @@ export async function buildControlApi(network: SandboxNetwork, { media }: { medi
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: `no route ${request.method} ${request.url}` }));
   const deps: ControlDeps = { network, media };
-  for (const register of [accountRoutes, faultRoutes, ...controlRouteModules]) await app.register(async (scope) => register(scope, deps));
+  for (const register of [accountRoutes, faultRoutes, statsRoutes, ...controlRouteModules]) await app.register(async (scope) => register(scope, deps));
   return app;
 }
