@@ -1,0 +1,343 @@
+// Every gateway setting in one typed place: the settings table (env var, CLI flag, default, description, parser),
+// `loadConfig(env, argv)` that applies flags over env over defaults and reports every problem at once, and the
+// table as data so the README and config docs are generated from (and tested against) the same source.
+
+export type NetworkMode = 'whatsapp' | 'sandbox';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  adminKey: string | undefined;
+  network: NetworkMode;
+  waWsUrl: string | undefined;
+  waTrustRoot: string | undefined;
+  webhookAllowPrivate: boolean;
+  webhookTimeoutMs: number;
+  webhookMaxAttempts: number;
+  inviteMinIntervalSeconds: number;
+  bodyLimitBytes: number;
+  mediaBodyLimitBytes: number;
+  logLevel: LogLevel;
+  resumeStaggerMs: number;
+  reconnectBaseMs: number;
+  reconnectMaxMs: number;
+  defaultCountryCode: string | undefined;
+  trustProxy: boolean;
+  metricsPublic: boolean;
+  cpuSampleIntervalMs: number;
+  cpuHistorySize: number;
+}
+
+interface SettingSpec<T> {
+  env: string;
+  /** `--name` takes a value; with `value` set it is a switch that means that value. */
+  flag?: { name: string; value?: string };
+  /** Raw default, parsed like an env value; undefined leaves the setting unset. */
+  default?: string;
+  /** What an unset setting means (documentation for settings without a default). */
+  whenUnset?: string;
+  description: string;
+  /** `full` hides the value in logs and docs; `url-password` hides only a URL's password. */
+  secret?: 'full' | 'url-password';
+  parse: (raw: string) => T;
+}
+
+/** Thrown by parsers with the reason only; loadConfig prefixes the env var and the offending value. */
+class SettingProblem extends Error {}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || value < min || value > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `${min} up` : `${min} to ${max}`;
+      throw new SettingProblem(`must be a whole number from ${range}`);
+    }
+    return value;
+  };
+}
+
+function boolean(raw: string): boolean {
+  const lower = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+  throw new SettingProblem('must be true or false (also accepted: 1/0, yes/no, on/off)');
+}
+
+function oneOf<T extends string>(...values: T[]) {
+  return (raw: string): T => {
+    if ((values as string[]).includes(raw)) return raw as T;
+    throw new SettingProblem(`must be one of: ${values.join(', ')}`);
+  };
+}
+
+function text(raw: string): string {
+  return raw;
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+function byteSize(raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw);
+  const bytes = match ? Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] ?? 'b').toLowerCase()] ?? 1)) : 0;
+  if (bytes < 1) throw new SettingProblem('must be a size such as 2mb, 512kb or 1048576 (bytes)');
+  return bytes;
+}
+
+function url(...protocols: string[]) {
+  return (raw: string): string => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new SettingProblem(`must be a URL starting with ${protocols.join(' or ')}`);
+    }
+    if (!protocols.includes(parsed.protocol.replace(/:$/, '://'))) {
+      throw new SettingProblem(`must be a URL starting with ${protocols.join(' or ')}`);
+    }
+    return raw;
+  };
+}
+
+function hexKey(raw: string): string {
+  // A Curve25519 public key: 32 bytes, or 33 with the 0x05 type prefix libsignal adds.
+  if (!/^([0-9a-f]{64}|05[0-9a-f]{64})$/i.test(raw)) {
+    throw new SettingProblem('must be the sandbox root public key as 64 hex characters (32 bytes)');
+  }
+  return raw.toLowerCase();
+}
+
+function countryCode(raw: string): string {
+  const digits = raw.replace(/^\+/, '');
+  if (!/^[1-9]\d{0,2}$/.test(digits)) throw new SettingProblem('must be 1 to 3 digits without a leading 0, e.g. 62 or 1');
+  return digits;
+}
+
+function secretKey(raw: string): string {
+  if (raw.length < 16) throw new SettingProblem('must be at least 16 characters long');
+  return raw;
+}
+
+const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
+  port: {
+    env: 'PORT', flag: { name: '--port' }, default: '7308', description: 'HTTP port to listen on.', parse: integer(1, 65535),
+  },
+  host: { env: 'HOST', flag: { name: '--host' }, default: '0.0.0.0', description: 'Interface to listen on.', parse: text },
+  dataDir: {
+    env: 'WAYGATE_DATA_DIR', flag: { name: '--data-dir' }, default: './data',
+    description: 'Directory for the SQLite database and other local state.', parse: text,
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL', whenUnset: 'SQLite file in WAYGATE_DATA_DIR', secret: 'url-password',
+    description: 'PostgreSQL connection URL; needed to run several gateway nodes on one database.',
+    parse: url('postgres://', 'postgresql://'),
+  },
+  adminKey: {
+    env: 'WAYGATE_ADMIN_KEY', whenUnset: 'generated and stored on first start', secret: 'full',
+    description: 'The admin API key (server routes, every session).', parse: secretKey,
+  },
+  network: {
+    env: 'WAYGATE_NETWORK', flag: { name: '--sandbox', value: 'sandbox' }, default: 'whatsapp',
+    description: 'Which network sessions connect to: the real WhatsApp or the local sandbox.',
+    parse: oneOf<NetworkMode>('whatsapp', 'sandbox'),
+  },
+  waWsUrl: {
+    env: 'WA_WS_URL', whenUnset: 'the embedded sandbox (sandbox mode) or WhatsApp itself',
+    description: 'WebSocket URL of an external sandbox network.', parse: url('ws://', 'wss://'),
+  },
+  waTrustRoot: {
+    env: 'WA_TRUST_ROOT', whenUnset: 'required with WA_WS_URL',
+    description: 'Hex root public key the external sandbox signs its certificate chain with.', parse: hexKey,
+  },
+  webhookAllowPrivate: {
+    env: 'WAYGATE_WEBHOOK_ALLOW_PRIVATE', default: 'false',
+    description: 'Allow webhook URLs that resolve to private, loopback or link-local addresses.', parse: boolean,
+  },
+  webhookTimeoutMs: {
+    env: 'WAYGATE_WEBHOOK_TIMEOUT_MS', default: '10000', description: 'Timeout of one webhook delivery attempt.',
+    parse: integer(100, 300_000),
+  },
+  webhookMaxAttempts: {
+    env: 'WAYGATE_WEBHOOK_MAX_ATTEMPTS', default: '4',
+    description: 'Delivery attempts per webhook event (first try included).',
+    parse: integer(1, 50),
+  },
+  inviteMinIntervalSeconds: {
+    env: 'WAYGATE_INVITE_MIN_INTERVAL', default: '60',
+    description: 'Seconds that must pass between two invite-link revocations of the same group (0 disables).',
+    parse: integer(0, 86_400),
+  },
+  bodyLimitBytes: {
+    env: 'WAYGATE_BODY_LIMIT', default: '2mb', description: 'Largest accepted request body.', parse: byteSize,
+  },
+  mediaBodyLimitBytes: {
+    env: 'WAYGATE_MEDIA_BODY_LIMIT', default: '64mb',
+    description: 'Largest accepted body on the /messages/send/* routes (inline media).', parse: byteSize,
+  },
+  logLevel: {
+    env: 'LOG_LEVEL', flag: { name: '--log-level' }, default: 'info', description: 'Log level.',
+    parse: oneOf<LogLevel>('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  resumeStaggerMs: {
+    env: 'WAYGATE_RESUME_STAGGER_MS', default: '500', description: 'Pause between resuming two sessions on boot.',
+    parse: integer(0, 60_000),
+  },
+  reconnectBaseMs: {
+    env: 'WAYGATE_RECONNECT_BASE_MS', default: '1000',
+    description: 'First reconnect delay; doubles per attempt, with jitter.',
+    parse: integer(100, 600_000),
+  },
+  reconnectMaxMs: {
+    env: 'WAYGATE_RECONNECT_MAX_MS', default: '60000', description: 'Upper bound of the reconnect delay.',
+    parse: integer(100, 3_600_000),
+  },
+  defaultCountryCode: {
+    env: 'WAYGATE_DEFAULT_COUNTRY_CODE', whenUnset: 'numbers starting with 0 are rejected',
+    description: 'Country code that replaces the leading 0 of a national phone number.', parse: countryCode,
+  },
+  trustProxy: {
+    env: 'WAYGATE_TRUST_PROXY', default: 'false',
+    description: 'Trust X-Forwarded-* headers (set when behind a reverse proxy).', parse: boolean,
+  },
+  metricsPublic: {
+    env: 'WAYGATE_METRICS_PUBLIC', default: 'false',
+    description: 'Serve /metrics without the admin key.', parse: boolean,
+  },
+  cpuSampleIntervalMs: {
+    env: 'WAYGATE_CPU_SAMPLE_INTERVAL_MS', default: '5000',
+    description: 'How often /server/cpu-history samples the process.',
+    parse: integer(10, 3_600_000),
+  },
+  cpuHistorySize: {
+    env: 'WAYGATE_CPU_HISTORY_SIZE', default: '720', description: 'Samples kept by /server/cpu-history.',
+    parse: integer(1, 100_000),
+  },
+};
+
+const KEYS = Object.keys(SPECS) as (keyof Config)[];
+
+export interface ConfigTableRow {
+  name: keyof Config;
+  env: string;
+  flag: string | undefined;
+  default: string | undefined;
+  whenUnset: string | undefined;
+  description: string;
+}
+
+/** The settings as documentation data, in declaration order. */
+export const CONFIG_TABLE: readonly ConfigTableRow[] = KEYS.map((name) => {
+  const spec: SettingSpec<unknown> = SPECS[name];
+  return {
+    name,
+    env: spec.env,
+    flag: spec.flag?.name,
+    default: spec.default,
+    whenUnset: spec.whenUnset,
+    description: spec.description,
+  };
+});
+
+function readFlags(argv: readonly string[], problems: string[]): Map<keyof Config, string> {
+  const byFlag = new Map(KEYS.flatMap((key) => (SPECS[key].flag ? [[SPECS[key].flag!.name, key] as const] : [])));
+  const values = new Map<keyof Config, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) continue;
+    const equals = arg.indexOf('=');
+    const [name, inline] = equals < 0 ? [arg, undefined] : [arg.slice(0, equals), arg.slice(equals + 1)];
+    const key = byFlag.get(name);
+    if (!key) {
+      problems.push(`unknown flag ${name} (known: ${[...byFlag.keys()].join(', ')})`);
+      continue;
+    }
+    const fixed = SPECS[key].flag!.value;
+    if (fixed !== undefined) {
+      if (inline !== undefined) problems.push(`${name} takes no value`);
+      values.set(key, fixed);
+    } else if (inline !== undefined) {
+      values.set(key, inline);
+    } else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) {
+      values.set(key, argv[++i]!);
+    } else {
+      problems.push(`${name} needs a value`);
+    }
+  }
+  return values;
+}
+
+function crossCheck(config: Config, problems: string[]): void {
+  if (config.reconnectMaxMs < config.reconnectBaseMs) {
+    problems.push('WAYGATE_RECONNECT_MAX_MS must be at least WAYGATE_RECONNECT_BASE_MS');
+  }
+  if (config.waWsUrl && config.network !== 'sandbox') {
+    problems.push(
+      'WA_WS_URL points the engine at an external sandbox: also set WAYGATE_NETWORK=sandbox (or --sandbox), ' +
+        'or unset WA_WS_URL',
+    );
+  }
+  if (config.waWsUrl && !config.waTrustRoot) {
+    problems.push(
+      'WA_WS_URL needs WA_TRUST_ROOT, the root public key of that sandbox, so its certificate chain can be verified',
+    );
+  }
+  if (config.waTrustRoot && !config.waWsUrl) {
+    problems.push('WA_TRUST_ROOT only applies to an external sandbox: set WA_WS_URL too, or unset WA_TRUST_ROOT');
+  }
+}
+
+/**
+ * Build the configuration: CLI flags over env vars over defaults. Empty env values count as unset. Positional
+ * arguments are ignored (the CLI command is the caller's business); unknown `--flags` are errors.
+ * @throws ConfigError listing every problem found.
+ */
+export function loadConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): Config {
+  const problems: string[] = [];
+  const flags = readFlags(argv, problems);
+  const entries = KEYS.map((key) => {
+    const spec: SettingSpec<unknown> = SPECS[key];
+    const fromFlag = flags.get(key);
+    const raw = fromFlag ?? (env[spec.env]?.trim() || undefined) ?? spec.default;
+    if (raw === undefined) return [key, undefined];
+    try {
+      return [key, spec.parse(raw)];
+    } catch (error) {
+      if (!(error instanceof SettingProblem)) throw error;
+      const source = fromFlag !== undefined ? spec.flag!.name : spec.env;
+      const shown = spec.secret ? '' : ` (got "${raw}")`;
+      problems.push(`${source} ${error.message}${shown}`);
+      return [key, undefined];
+    }
+  });
+  const config = Object.fromEntries(entries) as Config;
+  if (problems.length === 0) crossCheck(config, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+export function databaseDialect(config: Pick<Config, 'databaseUrl'>): 'sqlite' | 'postgres' {
+  return config.databaseUrl ? 'postgres' : 'sqlite';
+}
+
+/** The configuration with secrets masked, for the startup log line. */
+export function redactConfig(config: Config): Record<keyof Config, unknown> {
+  const entries = KEYS.map((key) => {
+    const value = config[key];
+    const secret = SPECS[key].secret;
+    if (value === undefined || !secret) return [key, value];
+    if (secret === 'full') return [key, '[redacted]'];
+    const parsed = new URL(String(value));
+    if (parsed.password) parsed.password = 'redacted';
+    return [key, parsed.toString()];
+  });
+  return Object.fromEntries(entries) as Record<keyof Config, unknown>;
+}

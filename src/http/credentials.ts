@@ -1,0 +1,72 @@
+// Where callers put credentials and how we find them: the WARest API-key lookup order (api-compat §5), the Wawp
+// instance_id + access_token pair (§7), and masking of credential query parameters before a URL is logged.
+
+/** The parts of a request credentials can come from (a FastifyRequest fits). */
+export interface CredentialSource {
+  headers: Record<string, string | string[] | undefined>;
+  query?: unknown;
+  body?: unknown;
+}
+
+const KEY_HEADERS = ['x-warest-api-key', 'x-api-key', 'api-key'] as const;
+const KEY_QUERY = ['api_key', 'apikey', 'apiKey'] as const;
+const AUTHORIZATION = /^(?:Bearer|Token|APIKey)\s+(\S.*)$/i;
+const CREDENTIAL_PARAMS = new Set(['api_key', 'apikey', 'access_token', 'access-token', 'token']);
+
+function firstString(value: unknown): string | undefined {
+  const candidate = Array.isArray(value) ? value[0] : value;
+  if (typeof candidate !== 'string') return undefined;
+  const trimmed = candidate.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** Read `key` from a parsed query or JSON body, when that is a plain object. */
+export function field(container: unknown, key: string): unknown {
+  if (container === null || typeof container !== 'object' || Array.isArray(container)) return undefined;
+  return (container as Record<string, unknown>)[key];
+}
+
+/** The first non-empty WARest API key: headers, then query, then `Authorization: Bearer|Token|APIKey <key>`. */
+export function extractApiKey(source: CredentialSource): string | undefined {
+  for (const name of KEY_HEADERS) {
+    const value = firstString(source.headers[name]);
+    if (value) return value;
+  }
+  for (const name of KEY_QUERY) {
+    const value = firstString(field(source.query, name));
+    if (value) return value;
+  }
+  const authorization = firstString(source.headers.authorization);
+  return authorization ? AUTHORIZATION.exec(authorization)?.[1]?.trim() : undefined;
+}
+
+export interface SessionToken {
+  instanceId: string | undefined;
+  token: string;
+}
+
+/** Wawp style: `access_token` from the query, the JSON body or the `access-token` header, with `instance_id`. */
+export function extractSessionToken(source: CredentialSource): SessionToken | undefined {
+  const token =
+    firstString(field(source.query, 'access_token')) ??
+    firstString(field(source.body, 'access_token')) ??
+    firstString(source.headers['access-token']);
+  if (!token) return undefined;
+  const instanceId = firstString(field(source.query, 'instance_id')) ?? firstString(field(source.body, 'instance_id'));
+  return { instanceId, token };
+}
+
+/** The URL with credential query parameters masked: request URLs may carry `?api_key=` or `?access_token=`. */
+export function redactUrl(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart < 0) return url;
+  const params = new URLSearchParams(url.slice(queryStart + 1));
+  let masked = false;
+  for (const name of [...params.keys()]) {
+    if (CREDENTIAL_PARAMS.has(name.toLowerCase())) {
+      params.set(name, 'redacted');
+      masked = true;
+    }
+  }
+  return masked ? `${url.slice(0, queryStart)}?${params.toString()}` : url;
+}

@@ -1,0 +1,132 @@
+// WARest request-field conventions (api-compat §2.2, §2.3): which keys and sources name the session per router,
+// and the group id and invite code readers. Each helper throws a GatewayError whose message says what to send.
+import { GatewayError } from '../core/errors.js';
+import { field } from './credentials.js';
+import type { Principal } from './types.js';
+
+/** The request parts fields are read from (a FastifyRequest fits). */
+export interface RequestParts {
+  body?: unknown;
+  query?: unknown;
+  params?: unknown;
+}
+
+type Source = keyof RequestParts;
+
+export const SESSION_ID_PATTERN = /^[a-zA-Z0-9._-]{1,64}$/;
+
+export type SessionRouter = 'groups' | 'profiles' | 'sessions' | 'messages' | 'chats' | 'misc';
+
+interface SessionRule {
+  keys: string[];
+  /** Keys holding the session's own phone number, used to find the caller's open session instead. */
+  phoneKeys: string[];
+  sources: Source[];
+}
+
+const GROUPS_RULE: SessionRule = {
+  keys: ['sessionId', 'sessionid', 'id', 'session'],
+  phoneKeys: ['phone', 'number', 'user', 'msisdn', 'phonenumber'],
+  sources: ['body', 'query', 'params'],
+};
+
+// `instance_id` (Wawp) is appended to every router's keys: a Waygate addition.
+const SESSION_RULES: Record<SessionRouter, SessionRule> = {
+  groups: GROUPS_RULE,
+  profiles: GROUPS_RULE,
+  sessions: { keys: ['sessionId', 'id', 'session'], phoneKeys: [], sources: ['query', 'body', 'params'] },
+  messages: { keys: ['sessionId'], phoneKeys: ['phone'], sources: ['body', 'query'] },
+  chats: { keys: ['sessionId', 'session', 'id'], phoneKeys: ['phone'], sources: ['query', 'body', 'params'] },
+  misc: {
+    keys: ['sessionId', 'session', 'sid'],
+    phoneKeys: ['sessionPhone', 'sessionNumber', 'sessionMsisdn', 'senderPhone'],
+    sources: ['body', 'query'],
+  },
+};
+
+/** The first non-empty string among `keys`, trying each source in order (key order first within a source). */
+export function readString(
+  parts: RequestParts,
+  keys: readonly string[],
+  sources: readonly Source[] = ['body', 'query'],
+): string | undefined {
+  for (const source of sources) {
+    for (const key of keys) {
+      const value = field(parts[source], key);
+      if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    }
+  }
+  return undefined;
+}
+
+export type SessionSelector = { by: 'id'; sessionId: string } | { by: 'phone'; phone: string };
+
+/**
+ * Which session a request names, per the WARest rules of its router. Falls back to the session's own phone
+ * number, then to the session of a Wawp session-token principal.
+ */
+export function selectSession(router: SessionRouter, parts: RequestParts, principal?: Principal | null): SessionSelector {
+  const rule = SESSION_RULES[router];
+  const sessionId = readString(parts, [...rule.keys, 'instance_id'], rule.sources);
+  if (sessionId !== undefined) {
+    if (!SESSION_ID_PATTERN.test(sessionId)) {
+      throw new GatewayError(
+        router === 'sessions' ? 'SESSION_REQUIRED' : 'INVALID_PARAMETER',
+        `sessionId "${sessionId.slice(0, 80)}" is invalid: use 1 to 64 letters, digits, '.', '_' or '-'`,
+      );
+    }
+    return { by: 'id', sessionId };
+  }
+  const phone = readString(parts, rule.phoneKeys, rule.sources)?.replace(/\D/g, '');
+  if (phone) return { by: 'phone', phone };
+  if (principal?.kind === 'session' && principal.sessionId) return { by: 'id', sessionId: principal.sessionId };
+  throw new GatewayError('SESSION_REQUIRED', 'sessionId is required: send it in the query string or the JSON body');
+}
+
+const GROUP_LOCAL = /^\d+(-\d+)?$/;
+
+/** A group id as `<digits>@g.us`: a bare id gets the suffix; any other `@` suffix is rejected. */
+export function normalizeGroupId(raw: string): string {
+  const value = raw.trim();
+  const at = value.lastIndexOf('@');
+  const local = at < 0 ? value : value.slice(0, at);
+  if (at >= 0 && value.slice(at + 1).toLowerCase() !== 'g.us') {
+    throw new GatewayError('INVALID_PARAMETER', 'groupId must be a group id ending in @g.us');
+  }
+  if (!GROUP_LOCAL.test(local)) {
+    throw new GatewayError(
+      'INVALID_PARAMETER',
+      `groupId "${value.slice(0, 80)}" is not a group id; expected e.g. 120363012345678901@g.us`,
+    );
+  }
+  return `${local}@g.us`;
+}
+
+/** The group id from `groupId|gid|group`. */
+export function readGroupId(parts: RequestParts): string {
+  const raw = readString(parts, ['groupId', 'gid', 'group'], ['body', 'query', 'params']);
+  if (raw === undefined) {
+    throw new GatewayError('MISSING_PARAMETER', 'groupId is required: send the group id, e.g. 120363012345678901@g.us');
+  }
+  return normalizeGroupId(raw);
+}
+
+const INVITE_CODE = /[A-Za-z0-9]{10,}/;
+
+/** The invite code inside a `https://chat.whatsapp.com/<code>` link or a bare code; undefined when there is none. */
+export function extractInviteCode(raw: string): string | undefined {
+  return INVITE_CODE.exec(raw)?.[0];
+}
+
+/** The invite code from `inviteLink|link|code`. */
+export function readInviteCode(parts: RequestParts): string {
+  const raw = readString(parts, ['inviteLink', 'link', 'code'], ['body', 'query']);
+  const code = raw === undefined ? undefined : extractInviteCode(raw);
+  if (!code) {
+    throw new GatewayError(
+      'MISSING_PARAMETER',
+      'inviteLink is required: send https://chat.whatsapp.com/<code> or the code itself',
+    );
+  }
+  return code;
+}
