@@ -32,3 +32,23 @@ export async function linkedClient(sb: RunningSandbox, phone: string, name = `Us
   await client.waitForOpen();
   return client;
 }
+
+/** An account's PN and LID JIDs, creating it (phone only, no linked client) if it does not exist yet. */
+export async function accountIds(sb: RunningSandbox, phone: string, name = `User ${phone}`): Promise<{ jid: string; lid: string }> {
+  await control(sb, 'POST', '/sandbox/v1/accounts', { phone, name });
+  const { status, body } = await control(sb, 'GET', `/sandbox/v1/accounts/${phone}`);
+  if (status !== 200) throw new Error(`account: ${JSON.stringify(body)}`);
+  return { jid: body.jid, lid: body.lid };
+}
+
+/** Resolves once a Baileys query has failed with this WhatsApp error code (Boom `data`), else throws. */
+export async function rejectsWithCode(query: Promise<unknown>, code: number): Promise<void> {
+  await query.then(
+    (value) => {
+      throw new Error(`expected error ${code}, got ${JSON.stringify(value)}`);
+    },
+    (error: { data?: unknown; message?: string }) => {
+      if (error.data !== code) throw new Error(`expected error ${code}, got ${String(error.data)} ${error.message ?? ''}`);
+    }
+  );
+}

@@ -1,7 +1,8 @@
 // Control-API route groups contributed by the messaging and groups features.
 import type { FastifyInstance } from 'fastify';
 import type { ControlDeps } from './api.js';
+import { groupRoutes } from './groups.js';
 
 export type ControlRoutes = (app: FastifyInstance, deps: ControlDeps) => void | Promise<void>;
 
-export const controlRouteModules: ControlRoutes[] = [];
+export const controlRouteModules: ControlRoutes[] = [groupRoutes];

@@ -2,7 +2,8 @@
 import type { FeatureModule } from '../router.js';
 import { appStateFeature } from './app-state.js';
 import { basicsFeature } from './basics.js';
+import { groupsFeature } from './groups.js';
 import { keysFeature } from './keys.js';
 import { privacyFeature } from './privacy.js';
 
-export const sandboxFeatures: FeatureModule[] = [basicsFeature, keysFeature, privacyFeature, appStateFeature];
+export const sandboxFeatures: FeatureModule[] = [basicsFeature, keysFeature, privacyFeature, appStateFeature, groupsFeature];

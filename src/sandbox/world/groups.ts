@@ -1,5 +1,6 @@
-// Groups of the sandbox world: members with roles, settings, the current invite code, join requests.
-// The rules (who may do what) live in the groups feature; this module is the state and its lookups.
+// Groups of the sandbox world: members with roles, settings, the invite code and its revoked history, join
+// requests and pending add requests. The rules (who may do what) live in the groups features; this module is
+// the state, its lookups and how a group addresses its members (LID or PN).
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Account } from './accounts.js';
 
@@ -17,6 +18,16 @@ export interface JoinRequest {
   method: 'invite_link' | 'non_admin_add';
 }
 
+/** A private (v4) invitation, issued when someone's privacy settings refused a direct add. */
+export interface AddRequest {
+  code: string;
+  expiration: number;
+  inviter: Account;
+}
+
+export type AddressingMode = 'lid' | 'pn';
+export type MemberAddMode = 'admin_add' | 'all_member_add';
+
 export interface Group {
   /** user part of the group JID, e.g. 120363012345678901 */
   id: string;
@@ -29,15 +40,20 @@ export interface Group {
   announce: boolean;
   locked: boolean;
   joinApproval: boolean;
-  memberAddMode: 'admin_add' | 'all_member_add';
+  memberAddMode: MemberAddMode;
+  /** disappearing-messages timer in seconds, 0 = off */
   ephemeral: number;
   /** 'lid' (production default) or 'pn' addressing */
-  addressingMode: 'lid' | 'pn';
+  addressingMode: AddressingMode;
   inviteCode: string;
-  /** every code this group ever had, oldest first, for debugging and tests */
+  /** every code revoked so far, oldest first; none of them lets anyone in any more */
   revokedCodes: string[];
+  /** keyed by phone number */
   members: Map<string, GroupMember>;
+  /** keyed by phone number */
   requests: Map<string, JoinRequest>;
+  /** keyed by the invitee's phone number */
+  addRequests: Map<string, AddRequest>;
   picture?: { id: string; jpeg: Buffer };
 }
 
@@ -45,15 +61,27 @@ export function newInviteCode(): string {
   return randomBytes(16).toString('base64url').replace(/[-_]/g, '').slice(0, 22).padEnd(22, 'A');
 }
 
+type GroupInit = Omit<Group, 'id' | 'inviteCode' | 'revokedCodes' | 'members' | 'requests' | 'addRequests' | 'createdAt' | 'subjectTime'>;
+
 export class GroupDirectory {
   private readonly groups = new Map<string, Group>();
 
-  create(init: Omit<Group, 'id' | 'inviteCode' | 'revokedCodes' | 'members' | 'requests' | 'createdAt' | 'subjectTime'>): Group {
+  create(init: GroupInit): Group {
     let id: string;
     do id = `120363${String(randomInt(100_000_000, 999_999_999))}${String(randomInt(100, 999))}`;
     while (this.groups.has(id));
-    const now = Math.floor(Date.now() / 1000);
-    const group: Group = { ...init, id, inviteCode: newInviteCode(), revokedCodes: [], members: new Map(), requests: new Map(), createdAt: now, subjectTime: now };
+    const now = nowSeconds();
+    const group: Group = {
+      ...init,
+      id,
+      inviteCode: newInviteCode(),
+      revokedCodes: [],
+      members: new Map(),
+      requests: new Map(),
+      addRequests: new Map(),
+      createdAt: now,
+      subjectTime: now
+    };
     this.groups.set(id, group);
     return group;
   }
@@ -83,3 +111,34 @@ export class GroupDirectory {
 }
 
 export const groupJid = (group: Group) => `${group.id}@g.us`;
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export const isAdminRole = (role: Role | undefined) => role === 'admin' || role === 'superadmin';
+
+/** Retires the current invite code at once and issues a new one. */
+export function rotateInviteCode(group: Group): string {
+  group.revokedCodes.push(group.inviteCode);
+  group.inviteCode = newInviteCode();
+  return group.inviteCode;
+}
+
+/**
+ * How the group names an account on the wire: the LID with the PN as alternate in LID groups, the PN with the
+ * LID as alternate in PN groups.
+ */
+export function addressOf(group: Group, account: Account): { jid: string; alt: string } {
+  return group.addressingMode === 'lid' ? { jid: account.lidJid, alt: account.pnJid } : { jid: account.pnJid, alt: account.lidJid };
+}
+
+/** The sandbox keeps no address books, so a group-add privacy stricter than "everyone" refuses every add. */
+export const acceptsDirectAdd = (account: Account) => account.privacy.get('groupadd') === 'all';
+
+const INVITATION_TTL_S = 3 * 24 * 3600;
+
+/** Issues (or renews) the private invitation WhatsApp hands out when privacy refused adding `invitee`. */
+export function issueInvitation(group: Group, invitee: Account, inviter: Account): AddRequest {
+  const invitation = { code: newInviteCode(), expiration: nowSeconds() + INVITATION_TTL_S, inviter };
+  group.addRequests.set(invitee.phone, invitation);
+  return invitation;
+}
