@@ -1,0 +1,30 @@
+// A Map that keeps at most `limit` entries, dropping the least recently written one. Backs the adapter's
+// in-memory caches (recent messages for retries and quotes, group metadata for sends).
+
+export class BoundedMap<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as K);
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

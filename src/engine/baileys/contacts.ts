@@ -1,0 +1,30 @@
+// Questions about people (and groups) that are not group administration: who is on WhatsApp, and pictures.
+import { jidDecode } from 'baileys';
+import { EngineInvalidArgumentError, EngineRemoteError } from '../errors.js';
+import type { OnWhatsAppResult } from '../types.js';
+import type { CommandContext } from './command-context.js';
+import { bareJid, isLid, userJid } from './jids.js';
+import { required } from './remote-call.js';
+
+export async function onWhatsApp(ctx: CommandContext, numbers: string[]): Promise<OnWhatsAppResult[]> {
+  if (numbers.length === 0) throw new EngineInvalidArgumentError('numbers', 'must name at least one phone number');
+  const jids = numbers.map((n) => userJid(n, 'numbers'));
+  const lid = jids.find((jid) => isLid(jid));
+  if (lid) throw new EngineInvalidArgumentError('numbers', `must be phone numbers; ${lid} is a LID`);
+  const found = required(await ctx.call('onWhatsApp', (sock) => sock.onWhatsApp(...jids)), 'onWhatsApp', 'contact list');
+  return numbers.map((input, i) => {
+    const user = jidDecode(jids[i])?.user;
+    const match = found.find((r) => jidDecode(r.jid)?.user === user);
+    return { input, jid: match ? bareJid(match.jid) : null, exists: !!match?.exists };
+  });
+}
+
+/** The picture URL of a user or group, or null when WhatsApp has none (404). */
+export async function pictureUrl(ctx: CommandContext, jid: string, highRes = false): Promise<string | null> {
+  try {
+    return (await ctx.call('profilePictureUrl', (sock) => sock.profilePictureUrl(jid, highRes ? 'image' : 'preview'))) ?? null;
+  } catch (error) {
+    if (error instanceof EngineRemoteError && error.code === 404) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,174 @@
+// Baileys events → port events: received messages, delivery statuses and receipts, group changes, join
+// requests and presence, each with PN and LID filled in. Keeps the group metadata cache in step with what
+// the events say changed. Connection and creds events are the session's business (session.ts).
+import { isJidGroup, proto, toNumber, type BaileysEventMap, type GroupMetadata as BaileysGroupMetadata, type WAMessage } from 'baileys';
+import type { EngineLogger } from '../port.js';
+import type { TypedEmitter } from '../typed-emitter.js';
+import type { ContactRef, DeliveryStatus, EngineEventMap, GroupChanges, Me, Presence } from '../types.js';
+import type { BoundedMap } from './bounded-map.js';
+import type { JidResolver } from './jid-resolver.js';
+import { chatOf, normaliseMessage } from './message-content.js';
+
+export interface EventMapperDeps {
+  emitter: TypedEmitter<EngineEventMap>;
+  resolver: JidResolver;
+  me: () => Me | null;
+  groupMetadata: BoundedMap<string, BaileysGroupMetadata>;
+  recentMessages: BoundedMap<string, WAMessage>;
+  logger: EngineLogger;
+}
+
+type Events = Partial<BaileysEventMap>;
+
+const STATUSES: Record<number, DeliveryStatus> = {
+  [proto.WebMessageInfo.Status.ERROR]: 'error',
+  [proto.WebMessageInfo.Status.PENDING]: 'pending',
+  [proto.WebMessageInfo.Status.SERVER_ACK]: 'sent',
+  [proto.WebMessageInfo.Status.DELIVERY_ACK]: 'delivered',
+  [proto.WebMessageInfo.Status.READ]: 'read',
+  [proto.WebMessageInfo.Status.PLAYED]: 'played'
+};
+
+function sameUser(a: ContactRef, b: ContactRef): boolean {
+  return (!!a.lid && a.lid === b.lid) || (!!a.pn && a.pn === b.pn) || a.jid === b.jid;
+}
+
+export class EventMapper {
+  constructor(private readonly deps: EventMapperDeps) {}
+
+  /** Maps one batch; a failure in one kind of event is logged and does not hold back the others. */
+  async dispatch(events: Events): Promise<void> {
+    await this.step('messages.upsert', events, (u) => this.upserts(u.messages));
+    await this.step('messages.update', events, (u) => this.statuses(u));
+    await this.step('message-receipt.update', events, (u) => this.receipts(u));
+    await this.step('groups.upsert', events, async (groups) => groups.forEach((g) => this.deps.groupMetadata.set(g.id, g)));
+    await this.step('groups.update', events, (u) => this.groupUpdates(u));
+    await this.step('group-participants.update', events, (u) => this.participants(u));
+    await this.step('group.join-request', events, (u) => this.joinRequest(u));
+    await this.step('presence.update', events, (u) => this.presence(u));
+  }
+
+  private async step<K extends keyof BaileysEventMap>(event: K, events: Events, map: (data: BaileysEventMap[K]) => Promise<void>): Promise<void> {
+    const data = events[event];
+    if (data === undefined) return;
+    try {
+      await map(data as BaileysEventMap[K]);
+    } catch (error) {
+      this.deps.logger.error({ err: error, event }, 'could not map a WhatsApp event');
+    }
+  }
+
+  // Both upsert types matter: offline deliveries and messages from the account's other devices come as `append`.
+  private async upserts(messages: WAMessage[]): Promise<void> {
+    const { emitter, resolver, recentMessages } = this.deps;
+    for (const msg of messages) {
+      // Group notifications also arrive as stub messages; they are reported by the group events instead.
+      if (msg.messageStubType) continue;
+      const protocol = msg.message?.protocolMessage;
+      if (protocol) {
+        if (protocol.type === proto.Message.ProtocolMessage.Type.EPHEMERAL_SETTING && isJidGroup(msg.key.remoteJid ?? undefined)) {
+          const author = await resolver.ref(msg.key.participant, msg.key.participantAlt);
+          emitter.emit('group_update', { groupId: msg.key.remoteJid!, author, changes: { ephemeral: protocol.ephemeralExpiration ?? 0 } });
+        }
+        continue;
+      }
+      const message = await normaliseMessage(msg, this.deps.me(), resolver);
+      if (!message) continue;
+      recentMessages.set(message.id, msg);
+      emitter.emit('message', message);
+    }
+  }
+
+  private async statuses(updates: BaileysEventMap['messages.update']): Promise<void> {
+    for (const { key, update } of updates) {
+      const status = typeof update.status === 'number' ? STATUSES[update.status] : undefined;
+      const chat = await chatOf(key, this.deps.resolver);
+      if (!status || !chat || !key.id) continue;
+      this.deps.emitter.emit('message_status', { id: key.id, chat: chat.jid, fromMe: !!key.fromMe, participant: null, status, timestamp: null });
+    }
+  }
+
+  // Group receipts come per member as `message-receipt.update`, not as `messages.update`.
+  private async receipts(updates: BaileysEventMap['message-receipt.update']): Promise<void> {
+    for (const { key, receipt } of updates) {
+      const chat = await chatOf(key, this.deps.resolver);
+      if (!chat || !key.id) continue;
+      const status: DeliveryStatus = receipt.playedTimestamp ? 'played' : receipt.readTimestamp ? 'read' : 'delivered';
+      const at = receipt.playedTimestamp ?? receipt.readTimestamp ?? receipt.receiptTimestamp;
+      this.deps.emitter.emit('message_status', {
+        id: key.id,
+        chat: chat.jid,
+        fromMe: !!key.fromMe,
+        participant: await this.deps.resolver.ref(receipt.userJid),
+        status,
+        timestamp: at ? toNumber(at) : null
+      });
+    }
+  }
+
+  private async groupUpdates(updates: BaileysEventMap['groups.update']): Promise<void> {
+    for (const update of updates) {
+      if (!update.id) continue;
+      // A full metadata refresh (groupFetchAllParticipating) is emitted as groups.update too: cache it, it is no change.
+      if (update.participants) {
+        this.deps.groupMetadata.set(update.id, update as BaileysGroupMetadata);
+        continue;
+      }
+      this.deps.groupMetadata.delete(update.id);
+      const changes: GroupChanges = {};
+      if (update.subject !== undefined) changes.subject = update.subject;
+      if ('desc' in update) changes.description = update.desc ?? null;
+      if (update.announce !== undefined) changes.announce = update.announce;
+      if (update.restrict !== undefined) changes.restrict = update.restrict;
+      if (update.inviteCode !== undefined) changes.inviteCode = update.inviteCode;
+      if (update.memberAddMode !== undefined) changes.memberAddMode = update.memberAddMode ? 'all_member_add' : 'admin_add';
+      if (update.joinApprovalMode !== undefined) changes.joinApprovalMode = update.joinApprovalMode;
+      if (Object.keys(changes).length === 0) continue;
+      const author = await this.deps.resolver.ref(update.author, update.authorPn);
+      this.deps.emitter.emit('group_update', { groupId: update.id, author, changes });
+    }
+  }
+
+  private async participants(update: BaileysEventMap['group-participants.update']): Promise<void> {
+    this.deps.groupMetadata.delete(update.id);
+    // 'modify' is a member changing their number; the port does not report it.
+    if (update.action === 'modify') return;
+    const [author, ...participants] = await this.deps.resolver.refs([
+      [update.author, update.authorPn],
+      ...update.participants.map((p) => [p.id, p.phoneNumber ?? p.lid] as const)
+    ]);
+    const people = participants.filter((p): p is ContactRef => !!p);
+    // Baileys reports someone leaving as 'remove' (WhatsApp sends a remove of the author by the author).
+    const leave = update.action === 'remove' && people.length === 1 && !!author && sameUser(people[0]!, author);
+    this.deps.emitter.emit('group_participants', { groupId: update.id, author: author ?? null, action: leave ? 'leave' : update.action, participants: people });
+  }
+
+  private async joinRequest(request: BaileysEventMap['group.join-request']): Promise<void> {
+    const [author, participant] = await this.deps.resolver.refs([
+      [request.author, request.authorPn],
+      [request.participant, request.participantPn]
+    ]);
+    if (!participant) return;
+    this.deps.emitter.emit('group_join_request', {
+      groupId: request.id,
+      author: author ?? null,
+      participant,
+      action: request.action,
+      method: request.method ?? null
+    });
+  }
+
+  private async presence(update: BaileysEventMap['presence.update']): Promise<void> {
+    const chat = isJidGroup(update.id) ? update.id : ((await this.deps.resolver.ref(update.id))?.jid ?? update.id);
+    for (const [jid, data] of Object.entries(update.presences)) {
+      const participant = await this.deps.resolver.ref(jid);
+      if (!participant) continue;
+      this.deps.emitter.emit('presence', {
+        chat,
+        participant,
+        presence: data.lastKnownPresence as Presence,
+        lastSeen: data.lastSeen ?? null
+      });
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// Sending messages. Replies quote the original when it is still in memory, else they reference it by id only.
+import { toNumber } from 'baileys';
+import { EngineInvalidArgumentError } from '../errors.js';
+import type { SendTextOptions } from '../port.js';
+import type { SentMessage } from '../types.js';
+import type { CommandContext } from './command-context.js';
+import { chatJid } from './jids.js';
+import { required } from './remote-call.js';
+
+export async function sendText(ctx: CommandContext, to: string, text: string, options: SendTextOptions = {}): Promise<SentMessage> {
+  const jid = chatJid(to);
+  if (!text) throw new EngineInvalidArgumentError('text', 'must not be empty');
+  const quoted = options.quotedId ? ctx.recentMessages.get(options.quotedId) : undefined;
+  const reference = options.quotedId && !quoted ? { contextInfo: { stanzaId: options.quotedId } } : {};
+  // linkPreview: null keeps Baileys from fetching the URL (and from loading the optional link-preview-js).
+  const sent = await ctx.call('sendText', (sock) => sock.sendMessage(jid, { text, linkPreview: null, ...reference }, quoted ? { quoted } : {}));
+  const message = required(sent, 'sendText', 'message');
+  const id = required(message.key.id, 'sendText', 'message id');
+  ctx.recentMessages.set(id, message);
+  return { id, chat: jid, timestamp: toNumber(message.messageTimestamp ?? 0) };
+}

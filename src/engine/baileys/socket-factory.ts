@@ -1,0 +1,55 @@
+// Building one Baileys socket for a connection attempt: where to connect and whom to trust, timeouts, and the
+// hooks Baileys calls back into (group metadata cache, recent messages for retries). No network helpers
+// (version fetch, link previews) run: the bundled WhatsApp Web version is used and link previews are off.
+import { makeWASocket, WA_CERT_DETAILS, type GroupMetadata, type WAMessage, type WASocket } from 'baileys';
+import { EngineInvalidArgumentError } from '../errors.js';
+import type { EngineLogger, EngineNetwork } from '../port.js';
+import type { EngineOptions } from '../options.js';
+import type { SessionAuth } from './auth-state.js';
+import type { BoundedMap } from './bounded-map.js';
+
+export interface SocketDeps {
+  auth: SessionAuth;
+  network: EngineNetwork;
+  options: EngineOptions;
+  logger: EngineLogger;
+  /** full Baileys GroupMetadata (addressingMode included: without it Baileys assumes LID addressing) */
+  groupMetadata: BoundedMap<string, GroupMetadata>;
+  /** recent messages by id: WhatsApp may ask for a sent one again (retry receipts) */
+  recentMessages: BoundedMap<string, WAMessage>;
+}
+
+let trustedRootHex: string | undefined;
+
+/**
+ * Makes Baileys accept certificate chains signed by `rootHex` (a sandbox root). Baileys checks the chain against
+ * the process-wide `WA_CERT_DETAILS.PUBLIC_KEY`, so all sessions of one process must agree on the network.
+ */
+function trustRoot(rootHex: string, logger: EngineLogger): void {
+  if (!/^[0-9a-f]{64}$/i.test(rootHex)) throw new EngineInvalidArgumentError('network.trustRootHex', 'must be 32 bytes of hex');
+  if (trustedRootHex && trustedRootHex !== rootHex.toLowerCase()) {
+    logger.warn({ previous: trustedRootHex }, 'replacing the trusted WhatsApp root key for the whole process');
+  }
+  trustedRootHex = rootHex.toLowerCase();
+  (WA_CERT_DETAILS as { PUBLIC_KEY: Uint8Array }).PUBLIC_KEY = Buffer.from(rootHex, 'hex');
+}
+
+export function createSocket({ auth, network, options, logger, groupMetadata, recentMessages }: SocketDeps): WASocket {
+  if (network.trustRootHex) trustRoot(network.trustRootHex, logger);
+  return makeWASocket({
+    ...(network.wsUrl ? { waWebSocketUrl: network.wsUrl } : {}),
+    auth: auth.state,
+    logger: logger.child({ component: 'baileys' }),
+    connectTimeoutMs: options.connectTimeoutMs,
+    keepAliveIntervalMs: options.keepAliveIntervalMs,
+    defaultQueryTimeoutMs: options.queryTimeoutMs,
+    ...(options.qrTimeoutMs ? { qrTimeout: options.qrTimeoutMs } : {}),
+    markOnlineOnConnect: false,
+    syncFullHistory: false,
+    generateHighQualityLinkPreview: false,
+    // A send's result is the command's return value; Baileys' echo of it as an upsert would report it twice.
+    emitOwnEvents: false,
+    cachedGroupMetadata: async (jid) => groupMetadata.get(jid),
+    getMessage: async (key) => (key.id ? (recentMessages.get(key.id)?.message ?? undefined) : undefined)
+  });
+}

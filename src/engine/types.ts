@@ -1,0 +1,204 @@
+// The engine's data shapes: session state, the events a session emits and the results of its commands.
+// JIDs are normalised (no device part; users `…@s.whatsapp.net`, LIDs `…@lid`, groups `…@g.us`) and every
+// person carries both identities WhatsApp may use for them: the phone number (PN) and the LID.
+
+/** A person as WhatsApp knows them: `jid` is the PN JID when known, else the LID. */
+export interface ContactRef {
+  jid: string;
+  lid: string | null;
+  pn: string | null;
+}
+
+/** The linked account this session acts as. */
+export interface Me {
+  id: string;
+  lid: string | null;
+  name: string | null;
+}
+
+export type SessionStatus = 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'RECONNECTING' | 'FAILED' | 'LOGGED_OUT' | 'STOPPED';
+
+/** Why the connection to WhatsApp closed: WhatsApp's (or the socket's) numeric code and its text. */
+export interface Disconnect {
+  code: number;
+  reason: string;
+}
+
+export type StatusChange =
+  | { status: 'STARTING' }
+  | { status: 'SCAN_QR_CODE'; qr: string; expiresInMs: number }
+  | { status: 'WORKING'; me: Me }
+  /** `attempt` counts failed connections since the session was last WORKING; 515 restarts are not counted. */
+  | { status: 'RECONNECTING'; attempt: number; delayMs: number; disconnect: Disconnect }
+  | { status: 'FAILED'; reason: string; disconnect?: Disconnect }
+  | { status: 'LOGGED_OUT'; reason: string }
+  | { status: 'STOPPED' };
+
+export interface QrCode {
+  qr: string;
+  expiresInMs: number;
+}
+
+export interface PairingCode {
+  phone: string;
+  code: string;
+}
+
+export type MessageType =
+  | 'text'
+  | 'image'
+  | 'video'
+  | 'audio'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'contact'
+  | 'reaction'
+  | 'poll'
+  | 'other';
+
+export interface EngineMessage {
+  id: string;
+  chat: string;
+  sender: ContactRef;
+  fromMe: boolean;
+  /** unix seconds */
+  timestamp: number;
+  type: MessageType;
+  /** the text, or the caption of a media message */
+  text: string | null;
+  pushName: string | null;
+  quotedId: string | null;
+  /** the message as WhatsApp's protobuf JSON (bytes base64, 64-bit numbers as numbers) */
+  raw: unknown;
+}
+
+export type DeliveryStatus = 'error' | 'pending' | 'sent' | 'delivered' | 'read' | 'played';
+
+export interface MessageStatusUpdate {
+  id: string;
+  chat: string;
+  fromMe: boolean;
+  /** in groups, the member whose receipt this is */
+  participant: ContactRef | null;
+  status: DeliveryStatus;
+  /** unix seconds, when WhatsApp said */
+  timestamp: number | null;
+}
+
+export type MemberAddMode = 'admin_add' | 'all_member_add';
+
+export interface GroupChanges {
+  subject?: string;
+  description?: string | null;
+  announce?: boolean;
+  restrict?: boolean;
+  inviteCode?: string;
+  memberAddMode?: MemberAddMode;
+  joinApprovalMode?: boolean;
+  /** disappearing-message timer in seconds, 0 = off */
+  ephemeral?: number;
+}
+
+export interface GroupUpdate {
+  groupId: string;
+  author: ContactRef | null;
+  changes: GroupChanges;
+}
+
+export type GroupParticipantAction = 'add' | 'remove' | 'promote' | 'demote' | 'leave';
+
+export interface GroupParticipantsUpdate {
+  groupId: string;
+  author: ContactRef | null;
+  action: GroupParticipantAction;
+  participants: ContactRef[];
+}
+
+export interface GroupJoinRequestUpdate {
+  groupId: string;
+  author: ContactRef | null;
+  participant: ContactRef;
+  action: 'created' | 'revoked' | 'rejected';
+  method: string | null;
+}
+
+export type Presence = 'available' | 'unavailable' | 'composing' | 'recording' | 'paused';
+
+export interface PresenceUpdate {
+  chat: string;
+  participant: ContactRef;
+  presence: Presence;
+  /** unix seconds */
+  lastSeen: number | null;
+}
+
+export interface EngineEventMap {
+  status: StatusChange;
+  qr: QrCode;
+  pairing_code: PairingCode;
+  message: EngineMessage;
+  message_status: MessageStatusUpdate;
+  group_update: GroupUpdate;
+  group_participants: GroupParticipantsUpdate;
+  group_join_request: GroupJoinRequestUpdate;
+  presence: PresenceUpdate;
+}
+
+export type GroupAdmin = null | 'admin' | 'superadmin';
+
+export interface GroupParticipant extends ContactRef {
+  admin: GroupAdmin;
+}
+
+export interface GroupMetadata {
+  id: string;
+  subject: string;
+  description: string | null;
+  /** the creator, as a PN JID when known */
+  owner: string | null;
+  /** unix seconds */
+  creation: number | null;
+  /** only admins may send */
+  announce: boolean;
+  /** only admins may edit the group info */
+  restrict: boolean;
+  joinApprovalMode: boolean;
+  memberAddMode: MemberAddMode;
+  /** disappearing-message timer in seconds, 0 = off */
+  ephemeral: number;
+  addressingMode: 'pn' | 'lid';
+  size: number;
+  participants: GroupParticipant[];
+}
+
+export type GroupSetting = 'announcement' | 'not_announcement' | 'locked' | 'unlocked';
+
+/** One participant's outcome of an add/remove/promote/demote or a join-request decision. */
+export interface ParticipantResult {
+  jid: string;
+  /** WhatsApp's per-participant code: 200 done, 403 not allowed (privacy), 404 not on WhatsApp, 409 already in… */
+  status: number;
+  /** when an add is refused by the person's privacy settings, WhatsApp hands back an invite to send them */
+  addRequest: { code: string; expiration: number } | null;
+}
+
+export interface JoinRequest extends ContactRef {
+  method: string | null;
+  /** unix seconds */
+  requestedAt: number | null;
+}
+
+export interface SentMessage {
+  id: string;
+  chat: string;
+  /** unix seconds */
+  timestamp: number;
+}
+
+export interface OnWhatsAppResult {
+  /** the number as given */
+  input: string;
+  jid: string | null;
+  exists: boolean;
+}
