@@ -19,7 +19,7 @@ function ruled<T>(change: () => T): T {
   }
 }
 
-export function describeGroup(group: Group) {
+function describeGroup(group: Group) {
   return {
     id: groupJid(group),
     subject: group.subject,
@@ -91,7 +91,8 @@ export function groupRoutes(app: FastifyInstance, deps: ControlDeps): void {
             as: who,
             action: { type: 'string', enum: [...GROUP_ACTIONS] },
             participants: { type: 'array', items: who, minItems: 1, maxItems: 1024 },
-            value: { anyOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'number' }, { type: 'null' }] }
+            // untyped on purpose: schema coercion would turn true into "true"; act() checks it per action
+            value: {}
           }
         }
       }

@@ -1,8 +1,7 @@
 // Group changes made by simulated humans on their phones (the control API): the same rule functions and
 // notifications as the clients' IQs, addressed by phone numbers or JIDs instead of stanzas.
 import type { SandboxNetwork } from '../network.js';
-import type { Account } from '../world/accounts.js';
-import { PN_SERVER } from '../world/accounts.js';
+import { PN_SERVER, type Account } from '../world/accounts.js';
 import type { Group } from '../world/groups.js';
 import { groupForCode, inviteCode, joinByInvite, revokeInvite, type JoinStatus } from './groups-invites.js';
 import { changeParticipants, leaveGroup } from './groups-participants.js';
@@ -41,7 +40,7 @@ export interface ActInput {
 /** A phone number (any punctuation) or a JID, as a JID. */
 export const toJid = (who: string) => (who.includes('@') ? who : `${who.replace(/\D/g, '')}@${PN_SERVER}`);
 
-export function accountFor(network: SandboxNetwork, who: string): Account {
+function accountFor(network: SandboxNetwork, who: string): Account {
   const account = network.accounts.resolve(toJid(who))?.account;
   if (!account) throw refuse.noAccount(who);
   return account;
@@ -56,6 +55,12 @@ function switchValue(value: unknown): boolean {
   if (value === true || value === 'on') return true;
   if (value === false || value === 'off') return false;
   throw refuse.badRequest('value must be true or false ("on"/"off")');
+}
+
+function secondsValue(value: unknown): number {
+  if (value === false || value === null || value === undefined) return 0;
+  if (typeof value !== 'number') throw refuse.badRequest('value must be the timer in seconds (0 or false = off)');
+  return value;
 }
 
 function textValue(value: unknown): string | undefined {
@@ -108,7 +113,7 @@ export function act(network: SandboxNetwork, groupId: string, as: string, action
       setMemberAddMode(op, textValue(input.value));
       break;
     case 'ephemeral':
-      setEphemeral(op, input.value === false || input.value == null ? 0 : Number(input.value));
+      setEphemeral(op, secondsValue(input.value));
       break;
     case 'picture': {
       const jpeg = textValue(input.value);

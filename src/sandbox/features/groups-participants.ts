@@ -14,7 +14,7 @@ import { outcomeNode, participantJids, participantNode } from './groups-node.js'
 import { notifyGroup } from './groups-notify.js';
 import { authorize, groupOp, iqOp, refuse, type GroupOp } from './groups-rules.js';
 
-export const PARTICIPANT_ACTIONS = ['add', 'remove', 'promote', 'demote'] as const;
+const PARTICIPANT_ACTIONS = ['add', 'remove', 'promote', 'demote'] as const;
 export type ParticipantAction = (typeof PARTICIPANT_ACTIONS)[number];
 
 export interface ParticipantOutcome {

@@ -11,7 +11,7 @@ import { addressed, outcomeNode, participantJids, participantNode } from './grou
 import { notifyGroup } from './groups-notify.js';
 import { authorize, iqOp, refuse, type GroupOp } from './groups-rules.js';
 
-export const REQUEST_ACTIONS = ['approve', 'reject'] as const;
+const REQUEST_ACTIONS = ['approve', 'reject'] as const;
 export type RequestAction = (typeof REQUEST_ACTIONS)[number];
 
 /** Files a request (asking again changes nothing) and tells the admins. */

@@ -9,6 +9,8 @@
 //   406 not-acceptable   subject > 100 or description > 2048 characters; an invite code no group ever had
 //   409 conflict         description `prev` is not the current description id; joining a group one is in
 //   410 gone             an invite code that was revoked, a private invitation that expired
+// The control API answers the same refusals with HTTP statuses: 401/403 → 403, an unknown invite code → 404,
+// 406 for a too-long text → 400; the others unchanged.
 import type { BinaryNode } from 'baileys';
 import type { SandboxNetwork } from '../network.js';
 import { IqFailure, type StanzaContext } from '../router.js';

@@ -9,7 +9,7 @@ import { addressed } from './groups-node.js';
 import { notifyGroup } from './groups-notify.js';
 import { authorize, iqOp, refuse, type GroupOp } from './groups-rules.js';
 
-export const SUBJECT_MAX = 100;
+const SUBJECT_MAX = 100;
 const DESCRIPTION_MAX = 2048;
 
 export function validSubject(subject: string | undefined): string {
