@@ -189,3 +189,19 @@ test('control join and group state: joined, 410 revoked, 404 unknown code, 409 a
   });
   assert.equal((await control(sb, 'GET', '/sandbox/v1/groups/120363000000000000')).status, 404);
 });
+
+test('a member device that is offline gets the notifications on its next login', async () => {
+  const { id } = await sock(alice1).groupCreate('Offline', [pn(BOB)]);
+  await bob.waitFor('groups.upsert', (gs) => gs.some((g) => g.id === id));
+  const closed = bob.waitFor('connection.update', (u) => u.connection === 'close');
+  sock(bob).end(undefined);
+  await closed;
+  // The sandbox sees the socket close a moment after the client does; until then it would still send live.
+  const bobDevice = sb.network.accounts.get(BOB)!.activeCompanion(1)!;
+  while (sb.network.connectionOf(bobDevice)) await new Promise((resolve) => setTimeout(resolve, 10));
+  await sock(alice1).groupUpdateSubject(id, 'While you were away');
+  await sock(alice1).groupParticipantsUpdate(id, [pn(BOB)], 'promote');
+  bob.start();
+  await groupUpdate(bob, id, (u) => u.subject === 'While you were away');
+  await participantsUpdate(bob, id, 'promote', lid(BOB));
+});

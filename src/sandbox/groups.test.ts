@@ -189,7 +189,7 @@ test('add/remove/promote/demote answer per participant (409, 404, 403) and notif
   assert.equal((await sock(bob).groupMetadata(id)).participants.find((p) => p.id === lid(BOB))?.admin, null);
 });
 
-test('a removed member gets its own removal; privacy-refused adds get a private invitation to accept (v4)', async () => {
+test('a removed member gets its own removal; privacy-refused adds get a private invitation (v4) to accept or revoke', async () => {
   const { id, subject } = await groupOf(BOB);
   await sock(alice1).groupParticipantsUpdate(id, [pn(BOB)], 'remove');
   const own = await participantsUpdate(bob, id, 'remove');
@@ -198,11 +198,14 @@ test('a removed member gets its own removal; privacy-refused adds get a private 
 
   sb.network.accounts.get(EVE)!.privacy.set('groupadd', 'contacts');
   try {
+    const [first] = await sock(alice1).groupParticipantsUpdate(id, [pn(EVE)], 'add');
+    const firstCode = (first!.content.content as { attrs: Record<string, string> }[])[0]!.attrs.code!;
+    assert.equal(await sock(alice1).groupRevokeInviteV4(id, pn(EVE)), true);
+    await rejectsWithCode(sock(eve).groupAcceptInviteV4(pn(ALICE), { groupJid: id, inviteCode: firstCode, inviteExpiration: 0, groupName: subject }), 406);
     const [refused] = await sock(alice1).groupParticipantsUpdate(id, [pn(EVE)], 'add');
     assert.equal(refused!.status, '403');
     const invitation = (refused!.content.content as { tag: string; attrs: Record<string, string> }[])[0]!;
     assert.equal(invitation.tag, 'add_request');
-    await rejectsWithCode(sock(eve).groupAcceptInviteV4(pn(ALICE), { groupJid: id, inviteCode: 'WRONG', inviteExpiration: 0, groupName: subject }), 406);
     const from = await sock(eve).groupAcceptInviteV4(pn(ALICE), {
       groupJid: id,
       inviteCode: invitation.attrs.code!,
