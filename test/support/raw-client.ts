@@ -1,6 +1,7 @@
 // A raw Baileys client for sandbox tests: unmodified makeWASocket with in-memory auth state, pointed at a
 // sandbox and trusting its root key, restarting after 515 the way a real application does.
 import { EventEmitter } from 'node:events';
+import { Agent as HttpsAgent } from 'node:https';
 import {
   addTransactionCapability,
   BufferJSON,
@@ -10,6 +11,7 @@ import {
   WA_CERT_DETAILS,
   type AuthenticationCreds,
   type BaileysEventMap,
+  type GroupMetadata,
   type SignalDataTypeMap,
   type SignalKeyStore,
   type WASocket
@@ -17,6 +19,31 @@ import {
 import pino from 'pino';
 
 const logger = pino({ level: process.env.RAW_CLIENT_LOG ?? 'silent' });
+
+/**
+ * Trusting the sandbox media host's self-signed certificate. rc14 uploads media with node:https and passes
+ * the socket's `fetchAgent` to it (Utils/messages-media.js uploadWithNodeHttp), so an https.Agent with the CA
+ * covers uploads. Downloads (downloadMediaMessage, downloadContentFromMessage) use the global fetch and honour
+ * only an undici `dispatcher` given as `{ options: { dispatcher } }`; Node 20 bundles undici without exporting
+ * it, so the Agent class is taken from fetch's own global dispatcher.
+ */
+export function mediaUploadAgent(caPem: string): HttpsAgent {
+  return new HttpsAgent({ ca: caPem });
+}
+
+export async function mediaDownloadOptions(caPem: string): Promise<{ options: { dispatcher: unknown } }> {
+  await fetch('data:,');
+  const Agent = (globalThis as Record<symbol, { constructor: new (options: unknown) => unknown }>)[Symbol.for('undici.globalDispatcher.1')]!.constructor;
+  return { options: { dispatcher: new Agent({ connect: { ca: caPem } }) } };
+}
+
+export interface RawClientOptions {
+  restartOn515?: boolean;
+  /** PEM of the sandbox media host's certificate, to upload media */
+  mediaCaPem?: string;
+  /** group metadata the client would otherwise query before each group send */
+  cachedGroupMetadata?: (jid: string) => Promise<GroupMetadata | undefined>;
+}
 
 export function trustSandbox(rootPublicKeyHex: string): void {
   (WA_CERT_DETAILS as { PUBLIC_KEY: Uint8Array }).PUBLIC_KEY = Buffer.from(rootPublicKeyHex, 'hex');
@@ -56,12 +83,13 @@ export class RawClient extends EventEmitter {
 
   constructor(
     private readonly wsUrl: string,
-    private readonly options: { restartOn515?: boolean } = {}
+    private readonly options: RawClientOptions = {}
   ) {
     super();
   }
 
   start(): WASocket {
+    this.stopped = false;
     const sock = makeWASocket({
       waWebSocketUrl: this.wsUrl,
       auth: { creds: this.creds, keys: this.keys as any },
@@ -71,7 +99,9 @@ export class RawClient extends EventEmitter {
       defaultQueryTimeoutMs: 10_000,
       connectTimeoutMs: 10_000,
       fireInitQueries: true,
-      syncFullHistory: false
+      syncFullHistory: false,
+      ...(this.options.mediaCaPem ? { fetchAgent: mediaUploadAgent(this.options.mediaCaPem) } : {}),
+      ...(this.options.cachedGroupMetadata ? { cachedGroupMetadata: this.options.cachedGroupMetadata } : {})
     });
     this.sock = sock;
     sock.ev.process(async (events) => {
@@ -107,6 +137,22 @@ export class RawClient extends EventEmitter {
       };
       this.on(event, listener);
     });
+  }
+
+  /**
+   * Resolves once the message reaches `status` (proto.WebMessageInfo.Status): from `messages.update`, or from
+   * the upsert itself when Baileys' event buffer merged the update into it.
+   */
+  async waitForStatus(id: string, status: number, timeoutMs = 15_000): Promise<void> {
+    const reached = (s: unknown) => typeof s === 'number' && s >= status;
+    const matches = ({ event, data }: { event: EventName; data: any }) =>
+      (event === 'messages.update' && data.some((u: any) => u.key.id === id && reached(u.update.status))) ||
+      (event === 'messages.upsert' && data.messages.some((m: any) => m.key.id === id && reached(m.status)));
+    const deadline = Date.now() + timeoutMs;
+    while (!this.events.some(matches)) {
+      if (Date.now() > deadline) throw new Error(`message ${id} never reached status ${status}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   waitForQr(): Promise<string> {

@@ -1,7 +1,7 @@
 // Starts an in-process sandbox whose root key this test process trusts, plus helpers for its control API.
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { generateKeyPair } from '../../src/sandbox/wire/certs.js';
-import { RawClient, trustSandbox } from './raw-client.js';
+import { RawClient, trustSandbox, type RawClientOptions } from './raw-client.js';
 
 const processRoot = generateKeyPair();
 trustSandbox(processRoot.public.toString('hex'));
@@ -21,10 +21,9 @@ export async function control<T = any>(sb: RunningSandbox, method: string, path:
 }
 
 /** Creates an account and links a fresh raw Baileys client to it by QR; resolves once the client is open. */
-export async function linkedClient(sb: RunningSandbox, phone: string, name = `User ${phone}`): Promise<RawClient> {
-  const created = await control(sb, 'POST', '/sandbox/v1/accounts', { phone, name });
-  if (created.status !== 201 && created.status !== 409) throw new Error(`account: ${JSON.stringify(created.body)}`);
-  const client = new RawClient(sb.wsUrl);
+export async function linkedClient(sb: RunningSandbox, phone: string, name = `User ${phone}`, options: RawClientOptions = {}): Promise<RawClient> {
+  await createAccount(sb, phone, name);
+  const client = new RawClient(sb.wsUrl, options);
   client.start();
   const qr = await client.waitForQr();
   const linked = await control(sb, 'POST', `/sandbox/v1/accounts/${phone}/link`, { qr });
@@ -51,4 +50,27 @@ export async function rejectsWithCode(query: Promise<unknown>, code: number): Pr
       if (error.data !== code) throw new Error(`expected error ${code}, got ${String(error.data)} ${error.message ?? ''}`);
     }
   );
+}
+
+/** Creates an account (a simulated phone); an existing one is fine. */
+export async function createAccount(sb: RunningSandbox, phone: string, name = `User ${phone}`): Promise<{ jid: string; lid: string }> {
+  const created = await control(sb, 'POST', '/sandbox/v1/accounts', { phone, name });
+  if (created.status !== 201 && created.status !== 409) throw new Error(`account: ${JSON.stringify(created.body)}`);
+  return (await control(sb, 'GET', `/sandbox/v1/accounts/${phone}`)).body;
+}
+
+/** Polls until `probe` returns a value (not undefined/false), or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The first message in a simulated phone's chats that matches. */
+export function phoneMessage(sb: RunningSandbox, phone: string, match: (message: any) => boolean, what = 'a message'): Promise<any> {
+  return eventually(async () => (await control(sb, 'GET', `/sandbox/v1/accounts/${phone}/messages`)).body.messages.find(match), `${what} at ${phone}`);
 }

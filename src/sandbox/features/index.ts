@@ -4,6 +4,10 @@ import { appStateFeature } from './app-state.js';
 import { basicsFeature } from './basics.js';
 import { groupsFeature } from './groups.js';
 import { keysFeature } from './keys.js';
+import { messagesFeature } from './messages.js';
+import { presenceFeature } from './presence.js';
 import { privacyFeature } from './privacy.js';
+import { profileFeature } from './profile.js';
+import { usyncFeature } from './usync.js';
 
-export const sandboxFeatures: FeatureModule[] = [basicsFeature, keysFeature, privacyFeature, appStateFeature, groupsFeature];
+export const sandboxFeatures: FeatureModule[] = [basicsFeature, keysFeature, privacyFeature, appStateFeature, groupsFeature, usyncFeature, profileFeature, messagesFeature, presenceFeature];

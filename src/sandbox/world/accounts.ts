@@ -7,6 +7,7 @@ import { SignalParty, type KeyBundle, type LidLookup } from './signal-party.js';
 export const PN_SERVER = 's.whatsapp.net';
 export const LID_SERVER = 'lid';
 const MAX_OFFLINE_STANZAS = 5_000;
+const MAX_PHONE_MESSAGES = 10_000;
 
 export interface CompanionKeys {
   registrationId: number;
@@ -31,22 +32,52 @@ export interface Companion {
   deviceIdentity?: Buffer;
 }
 
-export interface ReceivedMessage {
+export interface MessageReceipt {
+  /** delivery, read or played */
+  type: string;
+  /** the user JID whose device sent the receipt */
+  from: string;
+  t: number;
+}
+
+/** What the simulated phone decrypted from an encrypted media message it received. */
+export interface MediaSummary {
+  mimetype?: string;
+  size: number;
+  /** hex SHA-256 of the decrypted bytes */
+  sha256: string;
+}
+
+/** A message in the simulated phone's chats: one it received, or one the account sent (from any device). */
+export interface PhoneMessage {
   id: string;
+  /** the author's user JID, in the form (PN or LID) the message was addressed with */
   from: string;
   fromDevice: string;
+  fromMe: boolean;
   chat: string;
   participant?: string;
   timestamp: number;
+  /** content type: conversation, extendedTextMessage, imageMessage, reactionMessage, protocolMessage… */
   type: string;
   message: proto.IMessage;
-  receipts: { type: string; from: string; t: number }[];
+  media?: MediaSummary | { error: string };
+  receipts: MessageReceipt[];
 }
+
+export type PresenceType = 'available' | 'unavailable';
 
 export class Account {
   readonly companions = new Map<number, Companion>();
   readonly phoneParty: SignalParty;
-  readonly inbox: ReceivedMessage[] = [];
+  /** the phone's chats, oldest first */
+  readonly inbox: PhoneMessage[] = [];
+  presence: { type: PresenceType; lastSeen: number } = { type: 'unavailable', lastSeen: Math.floor(Date.now() / 1000) };
+  /** companions subscribed to this account's presence, with the JID form they subscribed with */
+  readonly presenceSubscribers = new Map<Companion, string>();
+  /** per group JID: the device JIDs that already hold the phone's sender key */
+  readonly senderKeyHolders = new Map<string, Set<string>>();
+  private phoneWork: Promise<unknown> = Promise.resolve();
   readonly blocklist = new Set<string>();
   readonly privacy = new Map<string, string>([
     ['readreceipts', 'all'],
@@ -110,6 +141,29 @@ export class Account {
     };
     this.companions.set(companion.id, companion);
     return companion;
+  }
+
+  /**
+   * Runs Signal work of the simulated phone strictly one task after another: a session's messages must be
+   * encrypted and decrypted in order.
+   */
+  onPhone<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.phoneWork.then(task, task);
+    this.phoneWork = run.catch(() => undefined);
+    return run;
+  }
+
+  keep(message: PhoneMessage): void {
+    if (this.inbox.length >= MAX_PHONE_MESSAGES) this.inbox.shift();
+    this.inbox.push(message);
+  }
+
+  findMessage(id: string, fromMe?: boolean): PhoneMessage | undefined {
+    for (let i = this.inbox.length - 1; i >= 0; i--) {
+      const message = this.inbox[i]!;
+      if (message.id === id && (fromMe === undefined || message.fromMe === fromMe)) return message;
+    }
+    return undefined;
   }
 
   queueOffline(companion: Companion, node: BinaryNode): void {

@@ -1,0 +1,76 @@
+// A simulated phone receiving a `<message>`: it decrypts every `<enc>` with its own Signal state (1:1
+// sessions, sender keys from SKDMs), unwraps own-device copies, keeps the message in its chats, downloads
+// media, and answers with a delivery receipt as a phone does.
+import { getContentType, isJidGroup, normalizeMessageContent, proto, unpadRandomMax16, type BinaryNode } from 'baileys';
+import type { SandboxNetwork } from '../network.js';
+import { childrenNamed, contentBytes, node } from '../stanza.js';
+import type { Account, DeviceAddress, PhoneMessage } from '../world/accounts.js';
+import { bareJid } from './addressing.js';
+import { sessionJid } from './encrypt.js';
+import { openMedia } from './media.js';
+import { routeReceipt } from './receipts.js';
+
+export function receiveOnPhone(network: SandboxNetwork, account: Account, stanza: BinaryNode): void {
+  account
+    .onPhone(() => processOnPhone(network, account, stanza))
+    .catch((error: unknown) =>
+      network.logger.warn({ phone: account.phone, id: stanza.attrs.id, err: error instanceof Error ? error.message : String(error) }, 'simulated phone could not process a message')
+    );
+}
+
+async function processOnPhone(network: SandboxNetwork, account: Account, stanza: BinaryNode): Promise<void> {
+  const { from = '', id = '' } = stanza.attrs;
+  const group = isJidGroup(from) ? from : undefined;
+  const author = group ? (stanza.attrs.participant ?? '') : from;
+  const sender = network.accounts.resolve(author);
+  if (!sender) throw new Error(`message from unknown device ${author}`);
+  const message = await decrypt(account, stanza, author, sender, group);
+  // Peer messages are a companion's requests to its own phone (app-state keys, history); nothing to keep.
+  if (stanza.attrs.category === 'peer') return;
+  delete message.senderKeyDistributionMessage;
+  const type = getContentType(normalizeMessageContent(message));
+  // A pure sender-key distribution (e.g. ahead of a retried group message) carries nothing to keep.
+  if (!type) return;
+  const fromMe = sender.account === account;
+  const entry: PhoneMessage = {
+    id,
+    from: bareJid(author),
+    fromDevice: author,
+    fromMe,
+    chat: group ?? (fromMe && stanza.attrs.recipient ? stanza.attrs.recipient : bareJid(from)),
+    ...(group ? { participant: bareJid(author) } : {}),
+    timestamp: Number(stanza.attrs.t ?? 0),
+    type,
+    message,
+    receipts: []
+  };
+  const media = await openMedia(network, message).catch((error: Error) => ({ error: error.message }));
+  if (media) entry.media = media;
+  account.keep(entry);
+  if (!fromMe) routeReceipt(network, { account, device: 0 }, node('receipt', { to: group ?? from, id, ...(group ? { participant: author } : {}) }));
+}
+
+async function decrypt(account: Account, stanza: BinaryNode, author: string, sender: DeviceAddress, group: string | undefined): Promise<proto.IMessage> {
+  const { repository } = account.phoneParty;
+  const merged: proto.IMessage = {};
+  for (const enc of childrenNamed(stanza, 'enc')) {
+    const ciphertext = contentBytes(enc);
+    if (!ciphertext) continue;
+    const type = enc.attrs.type;
+    let padded: Uint8Array;
+    if (type === 'skmsg') {
+      if (!group) throw new Error('skmsg outside a group');
+      padded = await repository.decryptGroupMessage({ group, authorJid: author, msg: ciphertext });
+    } else if (type === 'pkmsg' || type === 'msg') {
+      padded = await repository.decryptMessage({ jid: sessionJid(sender), type, ciphertext });
+    } else {
+      throw new Error(`unknown enc type ${type}`);
+    }
+    const decoded = proto.Message.decode(unpadRandomMax16(padded));
+    const message = decoded.deviceSentMessage?.message ?? decoded;
+    // Sender keys are named after the author exactly as the stanza gives it (participant attribute).
+    if (message.senderKeyDistributionMessage) await repository.processSenderKeyDistributionMessage({ authorJid: author, item: message.senderKeyDistributionMessage });
+    Object.assign(merged, message);
+  }
+  return merged;
+}
