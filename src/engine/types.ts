@@ -18,7 +18,10 @@ export interface Me {
 
 export type SessionStatus = 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'RECONNECTING' | 'FAILED' | 'LOGGED_OUT' | 'STOPPED';
 
-/** Why the connection to WhatsApp closed: WhatsApp's (or the socket's) numeric code and its text. */
+/**
+ * Why the connection to WhatsApp closed: WhatsApp's (or the socket's) numeric code and its text; code 0 when
+ * the engine could not open a connection at all (e.g. the auth state could not be written).
+ */
 export interface Disconnect {
   code: number;
   reason: string;

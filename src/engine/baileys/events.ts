@@ -4,7 +4,7 @@
 import { isJidGroup, proto, toNumber, type BaileysEventMap, type GroupMetadata as BaileysGroupMetadata, type WAMessage } from 'baileys';
 import type { EngineLogger } from '../port.js';
 import type { TypedEmitter } from '../typed-emitter.js';
-import type { ContactRef, DeliveryStatus, EngineEventMap, GroupChanges, Me, Presence } from '../types.js';
+import type { ContactRef, DeliveryStatus, EngineEventMap, GroupChanges, Me } from '../types.js';
 import type { BoundedMap } from './bounded-map.js';
 import type { JidResolver } from './jid-resolver.js';
 import { chatOf, normaliseMessage } from './message-content.js';
@@ -166,7 +166,7 @@ export class EventMapper {
       this.deps.emitter.emit('presence', {
         chat,
         participant,
-        presence: data.lastKnownPresence as Presence,
+        presence: data.lastKnownPresence,
         lastSeen: data.lastSeen ?? null
       });
     }

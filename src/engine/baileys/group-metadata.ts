@@ -6,7 +6,7 @@ import type { JidResolver } from './jid-resolver.js';
 
 export async function normaliseGroup(meta: BaileysGroupMetadata, resolver: JidResolver): Promise<GroupMetadata> {
   const [owner, ...participants] = await resolver.refs([
-    [meta.ownerPn ?? meta.owner, meta.ownerPn ? meta.owner : undefined],
+    [meta.owner, meta.ownerPn],
     ...meta.participants.map((p) => [p.id, p.phoneNumber ?? p.lid] as const)
   ]);
   return {

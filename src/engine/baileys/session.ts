@@ -20,7 +20,7 @@ import { bareJid, chatJid } from './jids.js';
 import { sendText } from './messages.js';
 import { waitForPairingCode } from './pairing-waiter.js';
 import { remoteCall } from './remote-call.js';
-import { createSocket } from './socket-factory.js';
+import { createSocket, endSocket } from './socket-factory.js';
 
 interface Connection {
   readonly sock: WASocket;
@@ -31,8 +31,6 @@ interface Connection {
   pairingRequested: boolean;
 }
 
-// A socket that does not finish its closing handshake must not hold up the next connection.
-const SOCKET_END_TIMEOUT_MS = 5_000;
 // WhatsApp's QR lifetimes when no qrTimeoutMs is configured: the first code lives longer than the next ones.
 const FIRST_QR_MS = 60_000;
 const NEXT_QR_MS = 20_000;
@@ -122,8 +120,11 @@ export class BaileysSession implements EngineSession {
       } else {
         await this.closeConnection();
       }
-      await this.resetAuth();
-      this.setStatus({ status: 'LOGGED_OUT', reason: 'logout' });
+      try {
+        await this.resetAuth();
+      } finally {
+        this.setStatus({ status: 'LOGGED_OUT', reason: 'logout' });
+      }
     });
   }
 
@@ -302,8 +303,12 @@ export class BaileysSession implements EngineSession {
         return this.connect();
       case 'logged-out':
         this.halt();
-        await this.resetAuth();
-        return this.setStatus({ status: 'LOGGED_OUT', reason: verdict.reason });
+        try {
+          await this.resetAuth();
+        } finally {
+          this.setStatus({ status: 'LOGGED_OUT', reason: verdict.reason });
+        }
+        return;
       case 'fail':
         return this.fail(verdict.reason, disconnect);
       case 'retry':
@@ -328,16 +333,5 @@ export class BaileysSession implements EngineSession {
     this.current = change.status;
     this.logger.info({ status: change.status, ...('reason' in change ? { reason: change.reason } : {}) }, 'session status');
     this.emitter.emit('status', change);
-  }
-}
-
-async function endSocket(sock: WASocket, logger: EngineLogger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([sock.end(undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, SOCKET_END_TIMEOUT_MS)))]);
-  } catch (error) {
-    logger.debug({ err: error }, 'error while closing a WhatsApp socket');
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,4 +1,4 @@
-// Building one Baileys socket for a connection attempt: where to connect and whom to trust, timeouts, and the
+// Building one Baileys socket for a connection attempt, and ending one: where to connect and whom to trust, timeouts, and the
 // hooks Baileys calls back into (group metadata cache, recent messages for retries). No network helpers
 // (version fetch, link previews) run: the bundled WhatsApp Web version is used and link previews are off.
 import { makeWASocket, WA_CERT_DETAILS, type GroupMetadata, type WAMessage, type WASocket } from 'baileys';
@@ -18,6 +18,9 @@ export interface SocketDeps {
   /** recent messages by id: WhatsApp may ask for a sent one again (retry receipts) */
   recentMessages: BoundedMap<string, WAMessage>;
 }
+
+// A socket that does not finish its closing handshake must not hold up the next connection.
+const SOCKET_END_TIMEOUT_MS = 5_000;
 
 let trustedRootHex: string | undefined;
 
@@ -52,4 +55,16 @@ export function createSocket({ auth, network, options, logger, groupMetadata, re
     cachedGroupMetadata: async (jid) => groupMetadata.get(jid),
     getMessage: async (key) => (key.id ? (recentMessages.get(key.id)?.message ?? undefined) : undefined)
   });
+}
+
+/** Closes a socket (Baileys' `end`), waiting at most a few seconds for the closing handshake. Never throws. */
+export async function endSocket(sock: WASocket, logger: EngineLogger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([sock.end(undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, SOCKET_END_TIMEOUT_MS)))]);
+  } catch (error) {
+    logger.debug({ err: error }, 'error while closing a WhatsApp socket');
+  } finally {
+    clearTimeout(timer);
+  }
 }

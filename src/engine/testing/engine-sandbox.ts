@@ -5,11 +5,10 @@ import pino from 'pino';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.js';
 import { baileysEngine } from '../baileys/index.js';
 import type { EngineOptions } from '../options.js';
-import type { EngineSession, EngineLogger } from '../port.js';
+import type { EngineSession } from '../port.js';
 import type { EngineEventMap } from '../types.js';
 import { MemoryAuthStore } from './memory-auth-store.js';
-
-export const testLogger: EngineLogger = pino({ level: process.env.ENGINE_TEST_LOG ?? 'silent' });
+import { testLogger } from './test-logger.js';
 
 /** Fast timeouts for a local network; tests override what they exercise. */
 export const TEST_OPTIONS: Partial<EngineOptions> = {

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { proto } from 'baileys';
+import { MemoryAuthStore } from '../testing/memory-auth-store.js';
+import { testLogger } from '../testing/test-logger.js';
+import { SessionAuth } from './auth-state.js';
+
+test('creds and keys survive a round trip through the store, Buffers and protobufs included', async () => {
+  const store = new MemoryAuthStore();
+  const auth = await SessionAuth.load(store, testLogger);
+  assert.equal(auth.linked, false);
+  await auth.persistCreds();
+  await auth.state.keys.set({
+    'pre-key': { '7': { public: Buffer.from([1, 2]), private: Buffer.from([3, 4]) } },
+    'app-state-sync-key': { AAAA: { keyData: Buffer.from([9]), timestamp: 5 } }
+  });
+  const again = await SessionAuth.load(store, testLogger);
+  assert.deepEqual(Buffer.from(again.creds.noiseKey.public), Buffer.from(auth.creds.noiseKey.public));
+  const { '7': preKey } = await again.state.keys.get('pre-key', ['7', '8']);
+  assert.ok(Buffer.isBuffer(preKey?.public) && preKey.public.equals(Buffer.from([1, 2])));
+  const { AAAA: syncKey } = await again.state.keys.get('app-state-sync-key', ['AAAA']);
+  assert.ok(syncKey instanceof proto.Message.AppStateSyncKeyData);
+  await again.state.keys.set({ 'pre-key': { '7': null } });
+  assert.deepEqual(await store.getKeys('pre-key', ['7']), {});
+});
+
+test('creds from an unfinished pairing-code registration are recognised', async () => {
+  const auth = SessionAuth.fresh(new MemoryAuthStore(), testLogger);
+  auth.creds.me = { id: '15550001111@s.whatsapp.net', name: '~' };
+  assert.equal(auth.halfRegistered, true);
+  auth.creds.account = {};
+  assert.equal(auth.halfRegistered, false);
+  assert.equal(auth.linked, true);
+});
+
+test('a failed creds write is retried by flush(); after purge nothing is written any more', async () => {
+  const store = new MemoryAuthStore();
+  const save = store.saveCreds.bind(store);
+  let failures = 1;
+  store.saveCreds = async (json) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : save(json));
+  const auth = await SessionAuth.load(store, testLogger);
+  await auth.persistCreds();
+  assert.equal(store.creds, null);
+  await auth.flush();
+  assert.notEqual(store.creds, null);
+
+  await auth.purge();
+  await auth.persistCreds();
+  await auth.state.keys.set({ 'pre-key': { '1': { public: Buffer.from([1]), private: Buffer.from([2]) } } });
+  assert.ok(store.empty);
+  assert.equal(store.purges, 1);
+});
