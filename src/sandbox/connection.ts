@@ -12,6 +12,8 @@ import { node } from './stanza.js';
 type Phase = 'hello' | 'finish' | 'registering' | 'ready' | 'closed';
 
 const OUTBOUND_IQ_TIMEOUT_MS = 20_000;
+/** stanza kinds a client answers with `<ack>` or `<receipt>`; others (presence, chatstate) are fire-and-forget */
+const ACKNOWLEDGED_TAGS = new Set(['message', 'notification', 'receipt', 'call']);
 
 export interface Registration {
   payload: proto.ClientPayload;
@@ -25,6 +27,8 @@ export class SandboxConnection {
   private transport: NoiseTransport | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly pendingIqs = new Map<string, (reply: BinaryNode) => void>();
+  /** delivered stanzas the client has not acknowledged yet (by id); re-queued if the socket dies */
+  private readonly unacked = new Map<string, BinaryNode>();
   clientStaticPub: Buffer | undefined;
   registration: Registration | undefined;
   companion: Companion | undefined;
@@ -108,6 +112,27 @@ export class SandboxConnection {
     if (this.phase === 'closed' || !this.transport) return;
     this.network.recorder.record(this.label, 'out', stanza);
     this.sendRaw(this.transport.encrypt(encodeBinaryNode(stanza)));
+  }
+
+  /** Sends a stanza that the client must acknowledge (message, notification, receipt); kept until it does. */
+  sendTracked(stanza: BinaryNode): boolean {
+    if (this.phase !== 'ready' || this.ws.readyState !== this.ws.OPEN) return false;
+    const id = stanza.attrs.id;
+    if (id && ACKNOWLEDGED_TAGS.has(stanza.tag)) this.unacked.set(id, stanza);
+    this.send(stanza);
+    return true;
+  }
+
+  /** The client acknowledged these ids (`<ack id>`, `<receipt id>` and its `<list><item id>`). */
+  acknowledge(ids: string[]): void {
+    for (const id of ids) this.unacked.delete(id);
+  }
+
+  /** Unacknowledged stanzas, oldest first, handed back when the connection ends. */
+  takeUnacknowledged(): BinaryNode[] {
+    const pending = [...this.unacked.values()];
+    this.unacked.clear();
+    return pending;
   }
 
   /** Sends an IQ to the client and resolves with its reply. */

@@ -166,7 +166,7 @@ export class Linking {
     this.network.bringOnline(conn, companion);
     conn.send(node('success', { t: unixNow(), props: '1', location: 'sandbox', lid: account.lidDevice(companion.id), creation: unixNow() }));
     const offline = companion.offline.splice(0);
-    for (const stanza of offline) conn.send(stanza);
+    for (const stanza of offline) conn.sendTracked(stanza);
     conn.send(node('ib', { from: 's.whatsapp.net' }, [node('offline', { count: String(offline.length) })]));
   }
 

@@ -6,7 +6,7 @@ import { SandboxConnection } from './connection.js';
 import { FaultInjector } from './faults.js';
 import { StanzaRecorder } from './recorder.js';
 import { IqFailure, StanzaRouter, type FeatureModule, type StanzaContext } from './router.js';
-import { iqError, iqResult } from './stanza.js';
+import { child, childrenNamed, iqError, iqResult } from './stanza.js';
 import { AccountDirectory, type Account, type Companion } from './world/accounts.js';
 import { GroupDirectory } from './world/groups.js';
 import type { CertificateAuthority } from './wire/certs.js';
@@ -82,10 +82,13 @@ export class SandboxNetwork {
   detach(conn: SandboxConnection): void {
     this.connections.delete(conn);
     this.linking.forget(conn);
-    if (conn.companion) {
-      const key = conn.companion.account.pnDevice(conn.companion.id);
-      if (this.live.get(key) === conn) this.live.delete(key);
-    }
+    const companion = conn.companion;
+    if (!companion) return;
+    const key = companion.account.pnDevice(companion.id);
+    if (this.live.get(key) === conn) this.live.delete(key);
+    // What the client never acknowledged is not lost: it waits, first in line, for the next login.
+    const unacked = conn.takeUnacknowledged().map((stanza) => ({ ...stanza, attrs: { ...stanza.attrs, offline: '1' } }));
+    if (unacked.length && !companion.removed) companion.offline.unshift(...unacked);
   }
 
   connectionOf(companion: Companion): SandboxConnection | undefined {
@@ -95,9 +98,8 @@ export class SandboxNetwork {
   /** Sends to a companion now if it is connected, else keeps it for its next login. */
   deliver(companion: Companion, stanza: BinaryNode): void {
     if (companion.removed) return;
-    const conn = this.connectionOf(companion);
-    if (conn?.isOpen) conn.send(stanza);
-    else companion.account.queueOffline(companion, { ...stanza, attrs: { ...stanza.attrs, offline: '1' } });
+    const sent = this.connectionOf(companion)?.sendTracked(stanza) ?? false;
+    if (!sent) companion.account.queueOffline(companion, { ...stanza, attrs: { ...stanza.attrs, offline: '1' } });
   }
 
   /** Delivers a stanza to every linked companion of an account (notifications, own-device copies). */
@@ -116,6 +118,7 @@ export class SandboxNetwork {
       return;
     }
     const ctx: StanzaContext = { network: this, conn, companion, account: companion.account };
+    if (stanza.tag === 'ack' || stanza.tag === 'receipt') conn.acknowledge(acknowledgedIds(stanza));
     if (stanza.tag !== 'iq') {
       const handler = this.router.findStanza(stanza.tag);
       if (handler) await handler(ctx, stanza);
@@ -151,4 +154,9 @@ export class SandboxNetwork {
   dropAll(): void {
     for (const conn of this.connections) conn.drop();
   }
+}
+
+function acknowledgedIds(stanza: BinaryNode): string[] {
+  const listed = childrenNamed(child(stanza, 'list'), 'item').map((item) => item.attrs.id ?? '');
+  return [stanza.attrs.id ?? '', ...listed].filter(Boolean);
 }
