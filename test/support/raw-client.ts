@@ -143,14 +143,32 @@ export class RawClient extends EventEmitter {
    * Resolves once the message reaches `status` (proto.WebMessageInfo.Status): from `messages.update`, or from
    * the upsert itself when Baileys' event buffer merged the update into it.
    */
-  async waitForStatus(id: string, status: number, timeoutMs = 15_000): Promise<void> {
+  waitForStatus(id: string, status: number, timeoutMs?: number): Promise<void> {
     const reached = (s: unknown) => typeof s === 'number' && s >= status;
-    const matches = ({ event, data }: { event: EventName; data: any }) =>
-      (event === 'messages.update' && data.some((u: any) => u.key.id === id && reached(u.update.status))) ||
-      (event === 'messages.upsert' && data.messages.some((m: any) => m.key.id === id && reached(m.status)));
+    return this.poll(
+      ({ event, data }) =>
+        (event === 'messages.update' && data.some((u: any) => u.key.id === id && reached(u.update.status))) ||
+        (event === 'messages.upsert' && data.messages.some((m: any) => m.key.id === id && reached(m.status))),
+      `message ${id} to reach status ${status}`,
+      timeoutMs
+    );
+  }
+
+  /** Resolves once a group receipt from `userJid` arrived: `message-receipt.update`, or merged into the upsert. */
+  waitForUserReceipt(id: string, userJid: string, timeoutMs?: number): Promise<void> {
+    return this.poll(
+      ({ event, data }) =>
+        (event === 'message-receipt.update' && data.some((u: any) => u.key.id === id && u.receipt.userJid === userJid)) ||
+        (event === 'messages.upsert' && data.messages.some((m: any) => m.key.id === id && m.userReceipt?.some((r: any) => r.userJid === userJid))),
+      `a receipt from ${userJid} for ${id}`,
+      timeoutMs
+    );
+  }
+
+  private async poll(matches: (event: { event: EventName; data: any }) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.events.some(matches)) {
-      if (Date.now() > deadline) throw new Error(`message ${id} never reached status ${status}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }

@@ -31,12 +31,17 @@ function baseAttrs(stanza: BinaryNode): Attrs {
   return attrs;
 }
 
-/** One ciphertext per device: from `<participants>`, or a direct `<enc>` for a single device (peer messages, retries). */
-function copiesOf(network: SandboxNetwork, stanza: BinaryNode, directJid: string): Copy[] {
+/**
+ * One ciphertext per device: from `<participants>`, else (1:1 only, `directJid` given) the stanza's own `<enc>`
+ * for the single device it is addressed to (peer messages, retries).
+ */
+function copiesOf(network: SandboxNetwork, stanza: BinaryNode, directJid?: string): Copy[] {
   const participants = child(stanza, 'participants');
   const entries = participants
     ? childrenNamed(participants, 'to').map((to) => ({ jid: to.attrs.jid ?? '', enc: childrenNamed(to, 'enc') }))
-    : [{ jid: directJid, enc: childrenNamed(stanza, 'enc') }];
+    : directJid
+      ? [{ jid: directJid, enc: childrenNamed(stanza, 'enc') }]
+      : [];
   const copies: Copy[] = [];
   for (const { jid, enc } of entries) {
     const target = network.accounts.resolve(jid);
@@ -93,7 +98,7 @@ function relayToGroup(network: SandboxNetwork, sender: DeviceAddress, stanza: Bi
   if (group.announce && member.role === 'member') throw new RelayRefusal(403, `only admins may send to ${to}`);
   const form: AddressForm = stanza.attrs.addressing_mode === 'pn' || stanza.attrs.addressing_mode === 'lid' ? stanza.attrs.addressing_mode : group.addressingMode;
   const direct = childrenNamed(stanza, 'enc');
-  const senderKeys = new Map(copiesOf(network, stanza, '').map((copy) => [deviceKey(copy.target), copy.enc]));
+  const senderKeys = new Map(copiesOf(network, stanza).map((copy) => [deviceKey(copy.target), copy.enc]));
   // A retry resend names the one device it is for.
   const only = stanza.attrs.participant ? network.accounts.resolve(stanza.attrs.participant) : undefined;
   const attrs: Attrs = {

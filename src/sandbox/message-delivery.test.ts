@@ -1,0 +1,85 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RunningSandbox } from './index.js';
+import { control, createAccount, eventually, linkedClient, phoneMessage, sandbox } from '../../test/support/sandbox-fixture.js';
+import type { RawClient } from '../../test/support/raw-client.js';
+
+const ALICE = '15550303001';
+const BOB = '15550303002';
+const DAVE = '15550303004';
+
+let sb: RunningSandbox;
+let alice: RawClient;
+let dave1: RawClient;
+let dave2: RawClient;
+
+function upsertOf(client: RawClient, id: string, withText = true) {
+  return client
+    .waitFor('messages.upsert', ({ messages }) => messages.some((m) => m.key.id === id && (!withText || !!m.message?.extendedTextMessage)))
+    .then((upsert) => ({ type: upsert.type, message: upsert.messages.find((m) => m.key.id === id)! }));
+}
+
+before(async () => {
+  sb = await sandbox();
+  await createAccount(sb, BOB, 'Bob');
+  alice = await linkedClient(sb, ALICE, 'Alice');
+  dave1 = await linkedClient(sb, DAVE, 'Dave');
+  dave2 = await linkedClient(sb, DAVE, 'Dave');
+});
+after(async () => {
+  for (const client of [alice, dave1, dave2]) client.stop();
+  await sb.stop();
+});
+
+test('a LID-addressed message to an account with a phone and two companions reaches all three devices', async () => {
+  const dave = sb.network.accounts.get(DAVE)!;
+  const aliceAccount = sb.network.accounts.get(ALICE)!;
+  const sent = await alice.sock!.sendMessage(dave.lidJid, { text: 'to every device' });
+  const id = sent!.key.id!;
+  for (const client of [dave1, dave2]) {
+    const { message } = await upsertOf(client, id);
+    assert.equal(message.message?.extendedTextMessage?.text, 'to every device');
+    assert.equal(message.key.remoteJid, aliceAccount.lidJid);
+    assert.equal(message.key.remoteJidAlt, aliceAccount.pnJid);
+  }
+  const atPhone = await phoneMessage(sb, DAVE, (m) => m.id === id, 'the text at the phone');
+  assert.equal(atPhone.from, aliceAccount.lidJid);
+});
+
+test('a PN-addressed message from a simulated phone reaches every device, with the LID as alternate', async () => {
+  const bob = sb.network.accounts.get(BOB)!;
+  const sent = await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: DAVE, text: 'hi all of you' });
+  for (const client of [dave1, dave2]) {
+    const { message } = await upsertOf(client, sent.body.id);
+    assert.equal(message.key.remoteJid, bob.pnJid);
+    assert.equal(message.key.remoteJidAlt, bob.lidJid);
+  }
+});
+
+test('a message to an offline companion is queued and arrives on its next login before the offline marker', async () => {
+  const dave = sb.network.accounts.get(DAVE)!;
+  const companion = dave.activeCompanion(2)!;
+  dave2.stop();
+  await eventually(() => !sb.network.connectionOf(companion), 'the companion to go offline');
+  const sent = await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: DAVE, text: 'while you were away' });
+  await upsertOf(dave1, sent.body.id);
+  assert.equal(companion.offline.length > 0, true);
+  dave2.start();
+  const { type, message } = await upsertOf(dave2, sent.body.id);
+  assert.equal(type, 'append');
+  assert.equal(message.message?.extendedTextMessage?.text, 'while you were away');
+  await dave2.waitFor('connection.update', (u) => u.receivedPendingNotifications === true && u.connection !== 'connecting');
+  assert.equal(companion.offline.length, 0);
+});
+
+test('a client that cannot decrypt asks the simulated phone to resend, which re-encrypts with a fresh session', async () => {
+  const bob = sb.network.accounts.get(BOB)!;
+  const first = await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: ALICE, text: 'session start' });
+  await upsertOf(alice, first.body.id);
+  // Alice loses her session with Bob's phone: the phone's next `msg` cannot be decrypted.
+  await alice.keys.set({ session: { [`${bob.lidUser}_1.0`]: null } });
+  const second = await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: ALICE, text: 'after the loss' });
+  await alice.waitFor('messages.upsert', ({ messages }) => messages.some((m) => m.key.id === second.body.id && m.messageStubType === 2));
+  const { message } = await upsertOf(alice, second.body.id);
+  assert.equal(message.message?.extendedTextMessage?.text, 'after the loss');
+});
