@@ -124,6 +124,11 @@ export class RawClient extends EventEmitter {
   waitFor<E extends EventName>(event: E, match: (data: BaileysEventMap[E]) => boolean = () => true, timeoutMs = 15_000): Promise<BaileysEventMap[E]> {
     const seen = this.events.find((e) => e.event === event && match(e.data));
     if (seen) return Promise.resolve(seen.data);
+    return this.next(event, match, timeoutMs);
+  }
+
+  /** Resolves with the next matching event payload, ignoring those already seen. */
+  next<E extends EventName>(event: E, match: (data: BaileysEventMap[E]) => boolean = () => true, timeoutMs = 15_000): Promise<BaileysEventMap[E]> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off(event, listener);
