@@ -1,3 +1,4 @@
+// The reconnect backoff curve and option validation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffDelay, resolveEngineOptions } from './options.js';

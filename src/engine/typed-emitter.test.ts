@@ -1,3 +1,4 @@
+// Listener isolation in the typed emitter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TypedEmitter } from './typed-emitter.js';

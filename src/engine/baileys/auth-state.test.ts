@@ -1,3 +1,4 @@
+// The auth state over an AuthStateStore: serialisation round trips, failed writes, purge.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { proto } from 'baileys';

@@ -23,8 +23,4 @@ export class BoundedMap<K, V> {
   has(key: K): boolean {
     return this.entries.has(key);
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }

@@ -1,3 +1,4 @@
+// What the session does for each way a connection can close.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { boom } from '../testing/boom.js';

@@ -1,3 +1,4 @@
+// JID normalisation of command arguments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineInvalidArgumentError } from '../errors.js';

@@ -23,7 +23,7 @@ const TYPES: Partial<Record<keyof proto.IMessage, MessageType>> = {
   pollCreationMessageV3: 'poll'
 };
 
-export function meRef(me: Me): ContactRef {
+function meRef(me: Me): ContactRef {
   return { jid: me.id, lid: me.lid, pn: me.id };
 }
 
@@ -44,6 +44,8 @@ function quotedIdOf(content: proto.IMessage, kind: keyof proto.IMessage | undefi
   return (typeof inner === 'object' && inner?.contextInfo?.stanzaId) || null;
 }
 
+type Long = Parameters<typeof toNumber>[0];
+
 /** JSON with bytes as base64 and 64-bit numbers as numbers (protobuf's Long and Buffer otherwise serialise oddly). */
 export function toRawJson(value: unknown): unknown {
   return JSON.parse(
@@ -58,8 +60,6 @@ export function toRawJson(value: unknown): unknown {
     })
   );
 }
-
-type Long = Parameters<typeof toNumber>[0];
 
 /** The chat a message key belongs to, with a 1:1 chat given by its PN when known. */
 export async function chatOf(key: WAMessage['key'], resolver: JidResolver): Promise<ContactRef | null> {

@@ -85,6 +85,16 @@ test('received messages are normalised, and replies quote them', async () => {
   assert.equal(got.message.extendedTextMessage?.contextInfo?.stanzaId, id);
 });
 
+test("messages the account writes on its phone are reported as fromMe, in the peer's chat", async () => {
+  const from = probe.mark();
+  const { id } = await phoneSends(ALICE, { to: BOB, text: 'From my phone' });
+  const message = await probe.waitFor('message', (m) => m.id === id, { from });
+  assert.deepEqual(
+    { chat: message.chat, sender: message.sender, fromMe: message.fromMe, text: message.text },
+    { chat: ids[BOB]!.jid, sender: person(ALICE), fromMe: true, text: 'From my phone' }
+  );
+});
+
 test('group messages both ways, with per-member receipts', async () => {
   const group = await alice.groups.create('Chat', [BOB, CAROL]);
   const from = probe.mark();

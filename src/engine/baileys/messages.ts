@@ -1,5 +1,6 @@
-// Sending messages. Replies quote the original when it is still in memory, else they reference it by id only.
-import { toNumber } from 'baileys';
+// Sending messages. Group sends keep the group's metadata cached; replies quote the original when it is
+// still in memory, else they reference it by id only.
+import { isJidGroup, toNumber } from 'baileys';
 import { EngineInvalidArgumentError } from '../errors.js';
 import type { SendTextOptions } from '../port.js';
 import type { SentMessage } from '../types.js';
@@ -10,6 +11,8 @@ import { required } from './remote-call.js';
 export async function sendText(ctx: CommandContext, to: string, text: string, options: SendTextOptions = {}): Promise<SentMessage> {
   const jid = chatJid(to);
   if (!text) throw new EngineInvalidArgumentError('text', 'must not be empty');
+  // Baileys needs a group's members for every send; cached metadata (kept current by group events) spares a query.
+  if (isJidGroup(jid) && !ctx.groupMetadata.has(jid)) ctx.groupMetadata.set(jid, await ctx.call('sendText', (sock) => sock.groupMetadata(jid)));
   const quoted = options.quotedId ? ctx.recentMessages.get(options.quotedId) : undefined;
   const reference = options.quotedId && !quoted ? { contextInfo: { stanzaId: options.quotedId } } : {};
   // linkPreview: null keeps Baileys from fetching the URL (and from loading the optional link-preview-js).

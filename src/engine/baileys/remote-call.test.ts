@@ -1,3 +1,4 @@
+// Mapping Baileys' failures to the port's errors, and the command time bound.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineNotConnectedError, EngineNotSupportedError, EngineRemoteError, EngineTimeoutError } from '../errors.js';

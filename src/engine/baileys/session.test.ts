@@ -149,3 +149,18 @@ test('commands before WORKING reject with EngineNotConnectedError', async () => 
   await assert.rejects(session.onWhatsApp(['15550000001']), (error: unknown) => error instanceof EngineNotConnectedError && error.status === 'SCAN_QR_CODE');
   await session.stop();
 });
+
+test('a pairing code is issued again on each fresh registration socket, from fresh creds', async () => {
+  const store = new MemoryAuthStore();
+  const session = net.session(store, { qrTimeoutMs: 50, maxQrCycles: 2 });
+  const probe = new SessionProbe(session);
+  const first = await session.requestPairingCode('15550000008');
+  const failed = await probe.status('FAILED');
+  assert.equal(failed.reason, 'qr timeout');
+  const codes = probe.all('pairing_code').map((p) => p.code);
+  assert.equal(codes.length, 2, 'one code per registration socket');
+  assert.equal(codes[0], first);
+  assert.notEqual(codes[1], first);
+  assert.ok(store.purges >= 1, 'the half-registered creds were replaced');
+  assert.ok(!probe.all('status').some((s) => s.status === 'LOGGED_OUT'), 'no login attempt with half-registered creds');
+});

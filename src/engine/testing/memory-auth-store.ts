@@ -5,7 +5,6 @@ export class MemoryAuthStore implements AuthStateStore {
   creds: string | null = null;
   readonly keys = new Map<string, string>();
   purges = 0;
-  credsWrites = 0;
 
   async loadCreds(): Promise<string | null> {
     return this.creds;
@@ -13,7 +12,6 @@ export class MemoryAuthStore implements AuthStateStore {
 
   async saveCreds(json: string): Promise<void> {
     this.creds = json;
-    this.credsWrites += 1;
   }
 
   async getKeys(type: string, ids: string[]): Promise<Record<string, string>> {
