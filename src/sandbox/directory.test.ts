@@ -29,7 +29,7 @@ after(async () => {
 
 async function download(url: string): Promise<Buffer> {
   const { options } = await mediaDownloadOptions(sb.mediaCaPem);
-  const response = await fetch(url, options as RequestInit);
+  const response = await fetch(url, options);
   assert.equal(response.status, 200);
   return Buffer.from(await response.arrayBuffer());
 }

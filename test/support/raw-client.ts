@@ -31,10 +31,10 @@ export function mediaUploadAgent(caPem: string): HttpsAgent {
   return new HttpsAgent({ ca: caPem });
 }
 
-export async function mediaDownloadOptions(caPem: string): Promise<{ options: { dispatcher: unknown } }> {
+export async function mediaDownloadOptions(caPem: string): Promise<{ options: RequestInit }> {
   await fetch('data:,');
   const Agent = (globalThis as Record<symbol, { constructor: new (options: unknown) => unknown }>)[Symbol.for('undici.globalDispatcher.1')]!.constructor;
-  return { options: { dispatcher: new Agent({ connect: { ca: caPem } }) } };
+  return { options: { dispatcher: new Agent({ connect: { ca: caPem } }) } as RequestInit };
 }
 
 export interface RawClientOptions {

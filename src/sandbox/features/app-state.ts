@@ -1,8 +1,19 @@
 // App-state sync (`w:sync:app:state`): stores the patches clients push (archive, pin, mute, read, star,
-// delete…) per account and collection, and serves them to devices syncing from an older version.
-import type { BinaryNode } from 'baileys';
+// delete…) per account and collection, and serves them to devices syncing from an older version; the
+// account's other devices get a `server_sync` notification to resync.
+import { proto, type BinaryNode } from 'baileys';
 import type { StanzaRouter } from '../router.js';
-import { child, childrenNamed, contentBytes, node } from '../stanza.js';
+import { child, childrenNamed, contentBytes, node, stanzaId } from '../stanza.js';
+
+/**
+ * The server numbers patches: a client stamps none on its push, and a syncing client without a per-patch
+ * version would give every patch of a batch the collection's version, failing the patch MAC checks.
+ */
+function stamped(patch: Buffer, version: number): Buffer {
+  const decoded = proto.SyncdPatch.decode(patch);
+  decoded.version = { version };
+  return Buffer.from(proto.SyncdPatch.encode(decoded).finish());
+}
 
 export function appStateFeature(router: StanzaRouter): void {
   router.iq('w:sync:app:state:sync', ({ account, network, companion }, iq) => {
@@ -11,25 +22,23 @@ export function appStateFeature(router: StanzaRouter): void {
     for (const collection of childrenNamed(child(iq, 'sync'), 'collection')) {
       const name = collection.attrs.name ?? '';
       const patches = account.appState.get(name) ?? [];
+      account.appState.set(name, patches);
       const pushed = childrenNamed(collection, 'patch').map(contentBytes).filter((p): p is Buffer => !!p);
       if (pushed.length) {
-        patches.push(...pushed);
-        account.appState.set(name, patches);
+        for (const patch of pushed) patches.push(stamped(patch, patches.length + 1));
         pushedTo.push(name);
         answers.push(node('collection', { name, version: String(patches.length) }));
         continue;
       }
-      const from = Number(collection.attrs.version ?? 0);
-      const missing = patches.slice(from);
+      const missing = patches.slice(Number(collection.attrs.version ?? 0));
       answers.push(
         node('collection', { name, version: String(patches.length) }, missing.length ? [node('patches', {}, missing.map((p) => node('patch', {}, p)))] : undefined)
       );
     }
-    // Other devices of the account learn that a collection changed and resync it.
     for (const name of pushedTo) {
       network.deliverToCompanions(
         account,
-        () => node('notification', { from: account.pnJid, type: 'server_sync', id: iq.attrs.id ?? '' }, [node('collection', { name })]),
+        () => node('notification', { from: account.pnJid, type: 'server_sync', id: stanzaId() }, [node('collection', { name })]),
         companion
       );
     }
