@@ -1,0 +1,148 @@
+// The sessions of this gateway: creating and deleting them, starting and stopping their engine sessions,
+// resuming on boot the ones that were running (staggered), and closing them all cleanly on shutdown.
+import type { Engine, EngineNetwork, EngineLogger } from '../../engine/port.js';
+import type { EngineOptions } from '../../engine/options.js';
+import type { Db } from '../../store/database.js';
+import { DuplicateKeyError } from '../../store/errors.js';
+import { createSession, deleteSession, getSession, listSessionsToResume, updateSession, type Session } from '../../store/repos/sessions.js';
+import { GatewayError } from '../errors.js';
+import { hashSecret, newSecret } from '../auth/secrets.js';
+import { databaseAuthStore } from './auth-store.js';
+import { SessionRuntime, type EventTranslator } from './session-runtime.js';
+
+export interface SessionManagerOptions {
+  db: Db;
+  engine: Engine;
+  network: EngineNetwork;
+  logger: EngineLogger;
+  engineOptions?: Partial<EngineOptions>;
+  resumeStaggerMs: number;
+  translators?: EventTranslator[];
+  /** called with each new QR string (the sandbox demo prints it in the terminal) */
+  onQr?: (sessionId: string, qr: string) => void;
+}
+
+export class SessionManager {
+  private readonly runtimes = new Map<string, SessionRuntime>();
+  private restored = false;
+  private closing = false;
+
+  constructor(private readonly options: SessionManagerOptions) {}
+
+  get sessionsRestored(): boolean {
+    return this.restored;
+  }
+
+  runtime(id: string): SessionRuntime | undefined {
+    return this.runtimes.get(id);
+  }
+
+  /** Creates the record (owned by `ownerKeyId`) and returns it with its access token, shown only now. */
+  async create(id: string, ownerKeyId: string): Promise<{ session: Session; accessToken: string }> {
+    const accessToken = newSecret('tok');
+    try {
+      const session = await createSession(this.options.db, { id, ownerKeyId, status: 'STOPPED', accessTokenHash: hashSecret(accessToken) });
+      return { session, accessToken };
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) throw new GatewayError('SESSION_ALREADY_EXISTS', `Session "${id}" already exists`);
+      throw err;
+    }
+  }
+
+  async rotateAccessToken(id: string): Promise<string> {
+    const accessToken = newSecret('tok');
+    await updateSession(this.options.db, id, { accessTokenHash: hashSecret(accessToken) });
+    return accessToken;
+  }
+
+  /** Starts the session's engine (idempotent) and marks it as meant to run across restarts. */
+  async start(id: string): Promise<SessionRuntime> {
+    if (this.closing) throw new GatewayError('SERVICE_UNAVAILABLE', 'The gateway is shutting down; retry in a moment');
+    let runtime = this.runtimes.get(id);
+    if (!runtime) {
+      const engineSession = this.options.engine.createSession({
+        sessionId: id,
+        authStore: databaseAuthStore(this.options.db, id),
+        network: this.options.network,
+        logger: this.options.logger.child({ sessionId: id }),
+        options: this.options.engineOptions ?? {}
+      });
+      runtime = new SessionRuntime(id, engineSession, this.options.db, this.options.logger, this.options.translators, (qr) => this.options.onQr?.(id, qr));
+      this.runtimes.set(id, runtime);
+    }
+    await updateSession(this.options.db, id, { shouldRun: true });
+    const status = runtime.engine.status;
+    if (status === 'STOPPED' || status === 'FAILED' || status === 'LOGGED_OUT') await runtime.engine.start();
+    return runtime;
+  }
+
+  /** Stops the connection but keeps the auth state; `remember` keeps it marked to resume on boot. */
+  async stop(id: string, { remember = false } = {}): Promise<boolean> {
+    const runtime = this.runtimes.get(id);
+    if (!remember) await updateSession(this.options.db, id, { shouldRun: false });
+    if (!runtime) return false;
+    await runtime.engine.stop();
+    await runtime.dispose();
+    this.runtimes.delete(id);
+    return true;
+  }
+
+  /** Unlinks at WhatsApp (when connected) and purges the auth state; the record stays. */
+  async logout(id: string): Promise<{ runtime: boolean; creds: boolean }> {
+    const runtime = this.runtimes.get(id) ?? (await this.start(id).catch(() => undefined));
+    if (runtime) {
+      await runtime.engine.logout();
+      await runtime.dispose();
+      this.runtimes.delete(id);
+    } else {
+      await databaseAuthStore(this.options.db, id).purge();
+    }
+    await updateSession(this.options.db, id, { shouldRun: false, status: 'LOGGED_OUT', meId: null, meLid: null, meName: null });
+    return { runtime: !!runtime, creds: true };
+  }
+
+  /** Stops it, purges its auth state, and deletes the record with its events and deliveries. */
+  async delete(id: string): Promise<{ runtime: boolean; creds: boolean; meta: boolean }> {
+    const runtime = await this.stop(id);
+    await databaseAuthStore(this.options.db, id).purge();
+    const meta = await deleteSession(this.options.db, id);
+    return { runtime, creds: true, meta };
+  }
+
+  /** Restarts the connection of a session (a fresh socket), starting it if it was not running. */
+  async reconnect(id: string): Promise<void> {
+    const runtime = this.runtimes.get(id);
+    if (runtime) {
+      await runtime.engine.stop();
+      await runtime.engine.start();
+    } else {
+      await this.start(id);
+    }
+  }
+
+  /** Boot: resume sessions that were running, one every `resumeStaggerMs` so a large node does not stampede. */
+  async resumeAll(): Promise<number> {
+    const sessions = await listSessionsToResume(this.options.db);
+    for (const [index, session] of sessions.entries()) {
+      if (this.closing) break;
+      if (index > 0 && this.options.resumeStaggerMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.resumeStaggerMs));
+      await this.start(session.id).catch((err) => this.options.logger.error({ err, sessionId: session.id }, 'could not resume session'));
+    }
+    this.restored = true;
+    return sessions.length;
+  }
+
+  /** Shutdown: closes every connection cleanly, keeping each session marked to resume on the next boot. */
+  async closeAll(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.runtimes.keys()].map((id) => this.stop(id, { remember: true })));
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    return getSession(this.options.db, id);
+  }
+
+  liveStatuses(): Map<string, string> {
+    return new Map([...this.runtimes].map(([id, runtime]) => [id, runtime.lastChange.status]));
+  }
+}

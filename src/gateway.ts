@@ -1,0 +1,117 @@
+// The composition root: opens the store, makes sure an admin key exists, wires sessions (engine + outbox),
+// the webhook dispatcher and the HTTP app, then listens and resumes the sessions that were running.
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { redactConfig, type Config } from './config.js';
+import { ensureAdminKey } from './core/auth/admin-key.js';
+import { storeAuthResolver } from './core/auth/resolver.js';
+import { engineEventTranslator } from './core/events/engine-events.js';
+import { qrTerminal } from './core/sessions/qr-image.js';
+import { SessionManager } from './core/sessions/session-manager.js';
+import type { EngineNetwork } from './engine/port.js';
+import { baileysEngine } from './engine/baileys/index.js';
+import { WebhookDispatcher } from './events/dispatcher.js';
+import { buildHttpApp } from './http/app.js';
+import { keyRoutes } from './http/routes/keys.js';
+import { sessionRoutes } from './http/routes/sessions.js';
+import type { RestartRequest } from './http/types.js';
+import { openDatabase } from './store/open-database.js';
+import { deleteSetting, getSetting, setSetting } from './store/repos/settings.js';
+
+export interface GatewayOptions {
+  config: Config;
+  network: EngineNetwork;
+  logger: Logger;
+  /** printed QR codes in the terminal (sandbox demo, dev mode) */
+  printQr?: boolean;
+  /** extra fields for the "listening" line (e.g. the embedded sandbox's control URL) */
+  listeningExtras?: Record<string, unknown>;
+  onRestartRequested(request: RestartRequest): void;
+}
+
+export interface RunningGateway {
+  url: string;
+  sessions: SessionManager;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { config, logger } = options;
+  logger.info({ config: redactConfig(config) }, 'starting');
+  const store = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
+  const { db } = store;
+
+  const admin = await ensureAdminKey(db, config.adminKey);
+  if (admin.generated) {
+    // Shown once, on stdout only (never through the logger); only its hash is stored.
+    process.stdout.write(`\n  Admin API key (shown only now, store it safely): ${admin.generated}\n\n`);
+    logger.warn('generated an admin API key on first start; it was printed once above');
+  }
+
+  const sessions = new SessionManager({
+    db,
+    engine: baileysEngine,
+    network: options.network,
+    logger: logger.child({ component: 'engine' }) as never,
+    engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs },
+    resumeStaggerMs: config.resumeStaggerMs,
+    translators: [engineEventTranslator],
+    onQr: options.printQr
+      ? (sessionId, qr) => void qrTerminal(qr).then((art) => process.stdout.write(`\nScan to link session "${sessionId}":\n${art}\n`))
+      : undefined
+  });
+
+  const dispatcher = new WebhookDispatcher({
+    db,
+    logger,
+    timeoutMs: config.webhookTimeoutMs,
+    maxAttempts: config.webhookMaxAttempts,
+    allowPrivate: config.webhookAllowPrivate
+  });
+
+  const app = buildHttpApp({
+    config,
+    logger,
+    auth: storeAuthResolver(db),
+    health: { databaseOk: () => store.ping(), sessionsRestored: () => sessions.sessionsRestored },
+    server: {
+      async sessionsByState() {
+        const counts: Record<string, number> = {};
+        for (const status of sessions.liveStatuses().values()) counts[status] = (counts[status] ?? 0) + 1;
+        return counts;
+      },
+      restart: (request) => options.onRestartRequested(request),
+      settings: {
+        get: async (key) => (await getSetting(db, key)) ?? null,
+        set: async (key, value) => void (value === null ? await deleteSetting(db, key) : await setSetting(db, key, value))
+      }
+    },
+    registerRoutes: [
+      { routes: sessionRoutes({ db, sessions, allowPrivateWebhooks: config.webhookAllowPrivate }) },
+      { routes: keyRoutes(db) }
+    ]
+  });
+
+  dispatcher.start();
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url, ...options.listeningExtras }, 'listening');
+  void sessions.resumeAll().then((count) => logger.info({ count }, 'sessions resumed'));
+
+  return {
+    url,
+    sessions,
+    async stop() {
+      await app.close();
+      await sessions.closeAll();
+      await dispatcher.stop();
+      await store.close();
+    }
+  };
+}
+
+export function gatewayLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { service: 'waygate' } });
+}
