@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { proto } from 'baileys';
 import type { RunningSandbox } from './index.js';
 import { control, createAccount, eventually, linkedClient, phoneMessage, sandbox } from '../../test/support/sandbox-fixture.js';
 import type { RawClient } from '../../test/support/raw-client.js';
@@ -44,6 +45,28 @@ test('a LID-addressed message to an account with a phone and two companions reac
   }
   const atPhone = await phoneMessage(sb, DAVE, (m) => m.id === id, 'the text at the phone');
   assert.equal(atPhone.from, aliceAccount.lidJid);
+  await alice.waitForStatus(id, proto.WebMessageInfo.Status.DELIVERY_ACK);
+});
+
+test("a companion's read receipt reaches the sender and marks the chat read on the reader's other companion", async () => {
+  const sent = await alice.sock!.sendMessage(`${DAVE}@s.whatsapp.net`, { text: 'please read' });
+  const id = sent!.key.id!;
+  const { message } = await upsertOf(dave1, id);
+  await upsertOf(dave2, id);
+  await dave1.sock!.readMessages([message.key]);
+  await alice.waitForStatus(id, proto.WebMessageInfo.Status.READ);
+  await dave2.waitFor('messages.update', (updates) =>
+    updates.some((u) => u.key.id === id && u.key.fromMe === false && u.update.status === proto.WebMessageInfo.Status.READ)
+  );
+});
+
+test("a companion's message reaches its account's other companion as a device-sent copy", async () => {
+  const sent = await dave1.sock!.sendMessage(`${BOB}@s.whatsapp.net`, { text: 'from my laptop' });
+  const { message } = await upsertOf(dave2, sent!.key.id!);
+  assert.equal(message.key.fromMe, true);
+  assert.equal(message.key.remoteJid, `${BOB}@s.whatsapp.net`);
+  const atBob = await phoneMessage(sb, BOB, (m) => m.id === sent!.key.id, 'the text at Bob');
+  assert.equal(atBob.from, `${DAVE}@s.whatsapp.net`);
 });
 
 test('a PN-addressed message from a simulated phone reaches every device, with the LID as alternate', async () => {

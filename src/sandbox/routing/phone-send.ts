@@ -37,6 +37,9 @@ export function sendFromPhone(network: SandboxNetwork, account: Account, request
   return account.onPhone(async () => {
     const group = isJidGroup(request.chat);
     const form = group ? (network.groups.get(request.chat)?.addressingMode ?? 'lid') : formOf(request.chat);
+    const built: Built = group ? await groupStanza(network, account, request, form) : { stanza: await directStanza(network, account, request, form) };
+    relayMessage(network, { account, device: 0 }, built.stanza);
+    built.delivered?.();
     account.keep({
       id: request.id,
       from: userJid(account, form),
@@ -48,8 +51,6 @@ export function sendFromPhone(network: SandboxNetwork, account: Account, request
       message: request.message,
       receipts: []
     });
-    const stanza = group ? await groupStanza(network, account, request, form) : await directStanza(network, account, request, form);
-    relayMessage(network, { account, device: 0 }, stanza);
   });
 }
 
@@ -66,10 +67,16 @@ async function directStanza(network: SandboxNetwork, account: Account, request: 
   return node('message', { to: bareJid(request.chat), id: request.id, type: stanzaType(request.message), ...request.attrs }, [node('participants', {}, participants)]);
 }
 
-async function groupStanza(network: SandboxNetwork, account: Account, request: PhoneMessageRequest, form: AddressForm): Promise<BinaryNode> {
+/** A stanza to relay, and what to remember once the relay accepted it. */
+interface Built {
+  stanza: BinaryNode;
+  delivered?: () => void;
+}
+
+/** The group stanza; once relayed, the devices that got the distribution message hold the sender key. */
+async function groupStanza(network: SandboxNetwork, account: Account, request: PhoneMessageRequest, form: AddressForm): Promise<Built> {
   const group = network.groups.get(request.chat);
   if (!group) throw new RelayRefusal(404, `no group ${request.chat}`);
-  if (!group.members.has(account.phone)) throw new RelayRefusal(403, `${account.phone} is not a member of ${request.chat}`);
   const groupId = bareJid(request.chat);
   const { ciphertext, senderKeyDistributionMessage } = await account.phoneParty.repository.encryptGroupMessage({
     group: groupId,
@@ -77,7 +84,7 @@ async function groupStanza(network: SandboxNetwork, account: Account, request: P
     data: encodeWAMessage(request.message)
   });
   const holders = account.senderKeyHolders.get(groupId) ?? new Set<string>();
-  account.senderKeyHolders.set(groupId, holders);
+  const distributed: string[] = [];
   const distribution: proto.IMessage = { senderKeyDistributionMessage: { groupId, axolotlSenderKeyDistributionMessage: senderKeyDistributionMessage } };
   const participants: BinaryNode[] = [];
   for (const target of memberDevices(group)) {
@@ -85,12 +92,14 @@ async function groupStanza(network: SandboxNetwork, account: Account, request: P
     const copy = await encryptedCopy(network, account, target, distribution, form);
     if (!copy) continue;
     participants.push(copy);
-    holders.add(sessionJid(target));
+    distributed.push(sessionJid(target));
   }
-  return node('message', { to: groupId, id: request.id, type: stanzaType(request.message), addressing_mode: form, ...request.attrs }, [
+  const stanza = node('message', { to: groupId, id: request.id, type: stanzaType(request.message), addressing_mode: form, ...request.attrs }, [
     node('enc', { v: '2', type: 'skmsg' }, Buffer.from(ciphertext)),
     ...(participants.length ? [node('participants', {}, participants)] : [])
   ]);
+  const delivered = () => account.senderKeyHolders.set(groupId, new Set([...holders, ...distributed]));
+  return { stanza, delivered };
 }
 
 /** One device's `<to>`; like a client, a device that cannot be encrypted for is left out (and reported by the relay). */

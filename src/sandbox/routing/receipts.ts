@@ -5,12 +5,20 @@ import { isJidGroup, type BinaryNode } from 'baileys';
 import type { SandboxNetwork } from '../network.js';
 import { child, children, childrenNamed, node, unixNow, type Attrs } from '../stanza.js';
 import type { DeviceAddress } from '../world/accounts.js';
-import { deviceJid, formOf, userJid, type AddressForm } from './addressing.js';
+import { bareJid, deviceJid, formOf, userJid, type AddressForm } from './addressing.js';
 import { deliverToDevice } from './deliver.js';
 import { resendFromPhone } from './phone-retry.js';
 
 /** Receipt types the sender hears about, by the type the recipient's device sent (none = delivered). */
 const SENDER_STATUS: Record<string, string> = { '': 'delivery', inactive: 'delivery', read: 'read', played: 'played' };
+
+/** What the reader's other devices are told when one of them reads a 1:1 chat (Baileys: status READ/PLAYED). */
+const READER_SYNC: Record<string, string> = { read: 'read-self', 'read-self': 'read-self', played: 'played' };
+
+/** `<receipt attrs>` for the first id, the others in `<list><item id/>…</list>`. */
+function receiptStanza(attrs: Attrs, [first, ...rest]: string[]): BinaryNode {
+  return node('receipt', { ...attrs, id: first ?? '' }, rest.length ? [node('list', {}, rest.map((id) => node('item', { id })))] : undefined);
+}
 
 /** Routes a `<receipt>` a device sent (`to` = the chat as that device saw it, `participant` = group author). */
 export function routeReceipt(network: SandboxNetwork, from: DeviceAddress, receipt: BinaryNode): void {
@@ -26,13 +34,18 @@ export function routeReceipt(network: SandboxNetwork, from: DeviceAddress, recei
     askToResend(network, from, author, receipt, group);
     return;
   }
+  const ids = [receipt.attrs.id ?? '', ...childrenNamed(child(receipt, 'list'), 'item').map((item) => item.attrs.id ?? '')].filter(Boolean);
+  const t = Number(receipt.attrs.t ?? unixNow());
+  const form: AddressForm = group ? (network.groups.get(group)?.addressingMode ?? formOf(authorJid!)) : formOf(to);
+  const reader = userJid(from.account, form);
+  const sync = READER_SYNC[type];
+  if (sync && !group && author.account !== from.account) {
+    const attrs = { from: reader, recipient: bareJid(to), type: sync, t: String(t) };
+    network.deliverToCompanions(from.account, () => receiptStanza(attrs, ids), from.account.activeCompanion(from.device));
+  }
   const status = SENDER_STATUS[type];
   // sender, peer_msg, hist_sync, read-self…: bookkeeping between a client and its own devices.
   if (!status || author.account === from.account) return;
-  const form: AddressForm = group ? (network.groups.get(group)?.addressingMode ?? formOf(authorJid!)) : formOf(to);
-  const reader = userJid(from.account, form);
-  const ids = [receipt.attrs.id ?? '', ...childrenNamed(child(receipt, 'list'), 'item').map((item) => item.attrs.id ?? '')].filter(Boolean);
-  const t = Number(receipt.attrs.t ?? unixNow());
   // Each of the reader's devices sends its own receipt; the sender hears once per reader and type.
   const fresh = ids.filter((id) => {
     const copy = author.account.findMessage(id, true);
@@ -40,16 +53,9 @@ export function routeReceipt(network: SandboxNetwork, from: DeviceAddress, recei
     copy?.receipts.push({ type: status, from: reader, t });
     return true;
   });
-  const [first, ...rest] = fresh;
-  if (!first) return;
-  const attrs: Attrs = {
-    ...(group ? { from: group, participant: reader } : { from: reader }),
-    id: first,
-    t: String(t),
-    ...(status === 'delivery' ? {} : { type: status })
-  };
-  const list = rest.length ? [node('list', {}, rest.map((id) => node('item', { id })))] : undefined;
-  network.deliverToCompanions(author.account, () => node('receipt', attrs, list));
+  if (!fresh.length) return;
+  const attrs: Attrs = { ...(group ? { from: group, participant: reader } : { from: reader }), t: String(t), ...(status === 'delivery' ? {} : { type: status }) };
+  network.deliverToCompanions(author.account, () => receiptStanza(attrs, fresh));
 }
 
 /** A device could not decrypt: the original sender must encrypt again for it (whatsapp-web-wire.md §7.6). */
