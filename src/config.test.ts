@@ -53,7 +53,7 @@ describe('loadConfig', () => {
   it('reports every problem at once, naming the variable and the value', () => {
     const found = problems({ PORT: 'abc', WAYGATE_NETWORK: 'mars', WAYGATE_BODY_LIMIT: 'huge' });
     assert.equal(found.length, 3);
-    assert.match(found[0]!, /^PORT must be a whole number from 1 to 65535 \(got "abc"\)$/);
+    assert.match(found[0]!, /^PORT must be a whole number from 0 to 65535 \(got "abc"\)$/);
     assert.match(found[1]!, /WAYGATE_NETWORK must be one of: whatsapp, sandbox/);
     assert.match(found[2]!, /WAYGATE_BODY_LIMIT must be a size/);
   });

@@ -129,7 +129,7 @@ function secretKey(raw: string): string {
 
 const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
   port: {
-    env: 'PORT', flag: { name: '--port' }, default: '7308', description: 'HTTP port to listen on.', parse: integer(1, 65535),
+    env: 'PORT', flag: { name: '--port' }, default: '7308', description: 'HTTP port to listen on (0 picks a free port; the "listening" log line says which).', parse: integer(0, 65535),
   },
   host: { env: 'HOST', flag: { name: '--host' }, default: '0.0.0.0', description: 'Interface to listen on.', parse: text },
   dataDir: {
