@@ -3,6 +3,7 @@
 // Also owns body parsing quirks that decide which of these errors a request can hit.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, type AppCodeName } from '../core/errors.js';
+import { engineErrorToGateway } from '../core/engine-errors.js';
 import { isDatabaseUnavailable } from '../store/availability.js';
 import { redactUrl } from './credentials.js';
 import { sendEnvelope } from './envelope.js';
@@ -44,6 +45,8 @@ function validationError(error: FastifyError): GatewayError {
 export function toGatewayError(error: unknown, request: FastifyRequest): GatewayError | null {
   if (error instanceof GatewayError) return error;
   if (!(error instanceof Error)) return null;
+  const fromEngine = engineErrorToGateway(error);
+  if (fromEngine) return fromEngine;
   if (isDatabaseUnavailable(error)) {
     return new GatewayError('SERVICE_UNAVAILABLE', 'The database is unreachable right now; retry shortly', { retryAfterSeconds: 5 });
   }
