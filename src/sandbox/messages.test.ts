@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { proto } from 'baileys';
+import { createHash } from 'node:crypto';
+import { decryptPollVote, proto } from 'baileys';
 import type { RunningSandbox } from './index.js';
 import { control, createAccount, linkedClient, phoneMessage, sandbox } from '../../test/support/sandbox-fixture.js';
 import type { RawClient } from '../../test/support/raw-client.js';
@@ -110,6 +111,33 @@ test('a simulated phone replies, reacts, edits, revokes and sends polls, locatio
   const revoked = alice.waitFor('messages.update', (updates) => updates.some((u) => u.key.id === reply.key.id && u.update.message === null));
   await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: ALICE, revoke: { messageId: reply.key.id } });
   assert.ok(await revoked);
+});
+
+test("poll votes: a simulated phone votes on a raw client's poll, and a simulated phone counts votes it receives", async () => {
+  const poll = await alice.sock!.sendMessage(bobJid, { poll: { name: 'Where?', values: ['park', 'cafe'], selectableCount: 1 } });
+  await phoneMessage(sb, BOB, (m) => m.id === poll!.key.id, 'the poll');
+  const voted = await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: ALICE, pollVote: { messageId: poll!.key.id, options: ['cafe'] } });
+  assert.equal(voted.status, 200, JSON.stringify(voted.body));
+  const update = (await alice.waitFor('messages.upsert', ({ messages }) => messages.some((m) => m.key.id === voted.body.id))).messages[0]!.message!.pollUpdateMessage!;
+  assert.equal(update.pollCreationMessageKey?.id, poll!.key.id);
+  const vote = decryptPollVote(update.vote!, {
+    pollCreatorJid: `${ALICE}@s.whatsapp.net`,
+    pollMsgId: poll!.key.id!,
+    pollEncKey: poll!.message!.messageContextInfo!.messageSecret!,
+    voterJid: bobJid
+  });
+  assert.deepEqual(vote.selectedOptions.map((h) => Buffer.from(h).toString('hex')), [createHash('sha256').update('cafe').digest('hex')]);
+
+  const CAROL = '15550101003';
+  await createAccount(sb, CAROL, 'Carol');
+  const bobsPoll = await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: CAROL, poll: { name: 'Tea?', options: ['yes', 'no'] } });
+  await phoneMessage(sb, CAROL, (m) => m.id === bobsPoll.body.id, 'the poll at Carol');
+  const carolVote = await control(sb, 'POST', `/sandbox/v1/accounts/${CAROL}/messages`, { to: BOB, pollVote: { messageId: bobsPoll.body.id, options: ['yes'] } });
+  const counted = await phoneMessage(sb, BOB, (m) => m.id === carolVote.body.id, 'the vote at Bob');
+  assert.deepEqual(counted.vote, { pollId: bobsPoll.body.id, options: ['yes'] });
+  const wrong = await control(sb, 'POST', `/sandbox/v1/accounts/${CAROL}/messages`, { to: BOB, pollVote: { messageId: bobsPoll.body.id, options: ['maybe'] } });
+  assert.equal(wrong.status, 400);
+  assert.match(wrong.body.error, /maybe not among the poll's options/);
 });
 
 test('control API refuses malformed sends with a message saying what to fix', async () => {

@@ -1,10 +1,12 @@
 // What a simulated phone sends, from a control-API request body: the chat it addresses and the message,
 // built with Baileys' own generateWAMessage so it is shaped exactly like a WhatsApp client's (reactions,
-// edits, revokes, replies, polls, locations, contacts, images uploaded encrypted to the media host).
+// edits, revokes, replies, polls, locations, contacts, images uploaded encrypted to the media host), and
+// encrypted poll votes, which Baileys has no builder for.
 import { generateMessageIDV2, generateWAMessage, isJidGroup, jidNormalizedUser, type AnyMessageContent, type proto } from 'baileys';
 import { silentLogger } from '../logger.js';
 import type { SandboxNetwork } from '../network.js';
 import { phoneUploader } from '../routing/media.js';
+import { castVote, pollOf } from '../routing/poll-votes.js';
 import type { PhoneMessageRequest } from '../routing/phone-send.js';
 import type { Account, PhoneMessage } from '../world/accounts.js';
 import { ControlError } from './api.js';
@@ -19,10 +21,11 @@ export interface SendBody {
   image?: { base64: string; mimetype?: string; caption?: string };
   edit?: { messageId: string; text: string };
   revoke?: { messageId: string };
+  pollVote?: { messageId: string; options: string[] };
   replyTo?: string;
 }
 
-export const CONTENT_FIELDS = ['text', 'reaction', 'poll', 'location', 'contact', 'image', 'edit', 'revoke'] as const;
+export const CONTENT_FIELDS = ['text', 'reaction', 'poll', 'location', 'contact', 'image', 'edit', 'revoke', 'pollVote'] as const;
 
 /** `to` as a phone number, PN JID, LID JID or group JID → the chat JID the phone addresses. */
 export function chatJid(network: SandboxNetwork, to: string): string {
@@ -43,7 +46,19 @@ function referenced(account: Account, chat: string, messageId: string, field: st
   return { key, target };
 }
 
-function content(network: SandboxNetwork, account: Account, chat: string, body: SendBody): { content: AnyMessageContent; attrs?: Record<string, string> } {
+/** Either content for Baileys' generateWAMessage, or a finished message it has no builder for (votes). */
+type Built = { content: AnyMessageContent; attrs?: Record<string, string> } | { message: proto.IMessage };
+
+function vote(network: SandboxNetwork, account: Account, chat: string, { messageId, options }: { messageId: string; options: string[] }): Built {
+  const { key, target } = referenced(account, chat, messageId, 'pollVote');
+  const poll = pollOf(target);
+  if (!poll) throw new ControlError(400, `pollVote: message ${messageId} is not a poll`);
+  const unknown = options.filter((option) => !poll.options.includes(option));
+  if (unknown.length) throw new ControlError(400, `pollVote: ${unknown.join(', ')} not among the poll's options (${poll.options.join(', ')})`);
+  return { message: castVote(network, account, target, key, poll, options) };
+}
+
+function content(network: SandboxNetwork, account: Account, chat: string, body: SendBody): Built {
   if (body.text !== undefined) return { content: { text: body.text } };
   if (body.reaction) return { content: { react: { key: referenced(account, chat, body.reaction.messageId, 'reaction').key, text: body.reaction.emoji } } };
   if (body.poll) {
@@ -61,6 +76,7 @@ function content(network: SandboxNetwork, account: Account, chat: string, body: 
     if (!image.length) throw new ControlError(400, 'image.base64 must be the base64 of a non-empty image file');
     return { content: { image, mimetype: body.image.mimetype ?? 'image/jpeg', ...(body.image.caption ? { caption: body.image.caption } : {}) } };
   }
+  if (body.pollVote) return vote(network, account, chat, body.pollVote);
   if (body.edit) {
     const { key, target } = referenced(account, chat, body.edit.messageId, 'edit');
     if (!target.fromMe) throw new ControlError(400, `edit: message ${target.id} was not sent by ${account.phone}; only own messages can be edited`);
@@ -78,8 +94,9 @@ export async function buildPhoneMessage(network: SandboxNetwork, account: Accoun
   if (given.length !== 1) throw new ControlError(400, `give exactly one of ${CONTENT_FIELDS.join(', ')} (got ${given.length ? given.join(', ') : 'none'})`);
   const chat = chatJid(network, body.to);
   const built = content(network, account, chat, body);
-  const quoted = body.replyTo ? referenced(account, chat, body.replyTo, 'replyTo') : undefined;
   const id = generateMessageIDV2(account.pnJid);
+  if ('message' in built) return { chat, id, message: built.message };
+  const quoted = body.replyTo ? referenced(account, chat, body.replyTo, 'replyTo') : undefined;
   const full = await generateWAMessage(chat, built.content, {
     userJid: account.pnJid,
     messageId: id,

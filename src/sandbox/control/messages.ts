@@ -32,6 +32,7 @@ const sendSchema = {
     image: { type: 'object', required: ['base64'], properties: { base64: { type: 'string', minLength: 1 }, mimetype: { type: 'string' }, caption: { type: 'string' } } },
     edit: { ...idRef, required: ['messageId', 'text'], properties: { ...idRef.properties, text: { type: 'string', minLength: 1 } } },
     revoke: idRef,
+    pollVote: { ...idRef, required: ['messageId', 'options'], properties: { ...idRef.properties, options: { type: 'array', items: { type: 'string' } } } },
     replyTo: { type: 'string', minLength: 1 }
   }
 };
@@ -61,6 +62,7 @@ export function describeMessage(message: PhoneMessage) {
     message: proto.Message.decode(proto.Message.encode(message.message).finish()).toJSON(),
     ...(text !== undefined ? { text } : {}),
     ...(message.media ? { media: message.media } : {}),
+    ...(message.vote ? { vote: message.vote } : {}),
     receipts: message.receipts
   };
 }

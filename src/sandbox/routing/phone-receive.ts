@@ -1,6 +1,6 @@
 // A simulated phone receiving a `<message>`: it decrypts every `<enc>` with its own Signal state (1:1
 // sessions, sender keys from SKDMs), unwraps own-device copies, keeps the message in its chats, downloads
-// media, and answers with a delivery receipt as a phone does.
+// media, counts poll votes, and answers with a delivery receipt as a phone does.
 import { getContentType, isJidGroup, normalizeMessageContent, proto, unpadRandomMax16, type BinaryNode } from 'baileys';
 import type { SandboxNetwork } from '../network.js';
 import { childrenNamed, contentBytes, node } from '../stanza.js';
@@ -8,6 +8,7 @@ import type { Account, DeviceAddress, PhoneMessage } from '../world/accounts.js'
 import { bareJid } from './addressing.js';
 import { sessionJid } from './encrypt.js';
 import { openMedia } from './media.js';
+import { readVote } from './poll-votes.js';
 import { routeReceipt } from './receipts.js';
 
 export function receiveOnPhone(network: SandboxNetwork, account: Account, stanza: BinaryNode): void {
@@ -46,6 +47,7 @@ async function processOnPhone(network: SandboxNetwork, account: Account, stanza:
   };
   const media = await openMedia(network, message).catch((error: Error) => ({ error: error.message }));
   if (media) entry.media = media;
+  if (message.pollUpdateMessage) entry.vote = readVote(network, account, sender.account, message.pollUpdateMessage);
   account.keep(entry);
   if (!fromMe) routeReceipt(network, { account, device: 0 }, node('receipt', { to: group ?? from, id, ...(group ? { participant: author } : {}) }));
 }

@@ -62,6 +62,8 @@ export interface PhoneMessage {
   type: string;
   message: proto.IMessage;
   media?: MediaSummary | { error: string };
+  /** for a poll vote: the options the voter chose, decrypted with the poll's secret */
+  vote?: { pollId: string; options: string[] } | { error: string };
   receipts: MessageReceipt[];
 }
 
