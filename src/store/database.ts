@@ -1,0 +1,26 @@
+// The database schema type: composes one interface per table (see ./tables/) into what Kysely is typed with.
+import type { Kysely } from 'kysely';
+import type { ApiKeysTable } from './tables/api-keys.js';
+import type { AuthCredsTable } from './tables/auth-creds.js';
+import type { AuthKeysTable } from './tables/auth-keys.js';
+import type { DeliveryLogTable } from './tables/delivery-log.js';
+import type { OutboxTable } from './tables/outbox.js';
+import type { SessionsTable } from './tables/sessions.js';
+import type { SettingsTable } from './tables/settings.js';
+import type { WebhookDeliveriesTable } from './tables/webhook-deliveries.js';
+
+export interface Database {
+  api_keys: ApiKeysTable;
+  sessions: SessionsTable;
+  auth_creds: AuthCredsTable;
+  auth_keys: AuthKeysTable;
+  outbox: OutboxTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  delivery_log: DeliveryLogTable;
+  settings: SettingsTable;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A database handle or a transaction: repository functions accept either as their first argument. */
+export type Db = Kysely<Database>;

@@ -1,0 +1,94 @@
+// Opens the store: SQLite (default, file in the data dir, WAL) or PostgreSQL (when a URL is given),
+// then migrates it to the latest schema before anyone can use it.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Database, Dialect } from './database.js';
+import { migrationProvider } from './migrations/index.js';
+
+export interface OpenDatabaseOptions {
+  /** A postgres:// URL selects PostgreSQL; without it, SQLite at `<dataDir>/waygate.db`. */
+  url?: string;
+  dataDir: string;
+  logger?: Logger;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+}
+
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+// Epoch-ms timestamps and autoincrement ids are int8; pg returns those as strings by default. Parse them
+// to numbers for this pool only, so other pg users in the process keep the library default.
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: (oid, format) =>
+    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+};
+
+function postgresDialect(url: string, logger: Logger | undefined): PostgresDialect {
+  const pool = new pg.Pool({ connectionString: url, types: pgTypes });
+  // An idle client losing its connection emits on the pool; unhandled, that would crash the process.
+  pool.on('error', (err) => logger?.error({ err }, 'postgres pool error'));
+  return new PostgresDialect({ pool });
+}
+
+function sqliteDialect(dataDir: string): SqliteDialect {
+  mkdirSync(dataDir, { recursive: true });
+  const database = new SQLite(join(dataDir, 'waygate.db'));
+  database.pragma('journal_mode = WAL');
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  database.pragma('foreign_keys = ON');
+  // NORMAL is durable across application crashes in WAL mode and much faster than FULL.
+  database.pragma('synchronous = NORMAL');
+  return new SqliteDialect({ database });
+}
+
+async function migrate(db: Kysely<Database>, dialect: Dialect, logger: Logger | undefined): Promise<void> {
+  // Kysely looks for its migration tables in every schema unless told which one; pin the current schema
+  // so another Waygate schema in the same PostgreSQL database is not mistaken for this one.
+  const migrationTableSchema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect), migrationTableSchema });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const result of results ?? []) {
+    if (result.status === 'Success') logger?.info({ migration: result.migrationName }, 'migration applied');
+    if (result.status === 'Error') logger?.error({ migration: result.migrationName }, 'migration failed');
+  }
+  if (error) throw new Error('database migration failed', { cause: error });
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Store> {
+  const dialect: Dialect = options.url ? 'postgres' : 'sqlite';
+  const db = new Kysely<Database>({
+    dialect: options.url ? postgresDialect(options.url, options.logger) : sqliteDialect(options.dataDir),
+  });
+  try {
+    await migrate(db, dialect, options.logger);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    db,
+    dialect,
+    close: () => db.destroy(),
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

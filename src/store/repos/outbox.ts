@@ -1,0 +1,90 @@
+// Repository for `outbox`: append, read and prune the durable event log.
+import type { Db } from '../database.js';
+import type { OutboxRow } from '../tables/outbox.js';
+
+export type EventPayload = Record<string, unknown>;
+
+export interface OutboxEvent {
+  seq: number;
+  id: string;
+  sessionId: string;
+  event: string;
+  payload: EventPayload;
+  createdAt: number;
+}
+
+export interface NewOutboxEvent {
+  id: string;
+  sessionId: string;
+  event: string;
+  payload: EventPayload;
+  createdAt: number;
+}
+
+function toEvent(row: OutboxRow): OutboxEvent {
+  return {
+    seq: row.seq,
+    id: row.id,
+    sessionId: row.session_id,
+    event: row.event,
+    payload: JSON.parse(row.payload) as EventPayload,
+    createdAt: row.created_at,
+  };
+}
+
+export async function insertEvent(db: Db, event: NewOutboxEvent): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({
+      id: event.id,
+      session_id: event.sessionId,
+      event: event.event,
+      payload: JSON.stringify(event.payload),
+      created_at: event.createdAt,
+    })
+    .execute();
+}
+
+export async function getEvent(db: Db, id: string): Promise<OutboxEvent | undefined> {
+  const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toEvent(row);
+}
+
+/** A session's events after `afterSeq` (exclusive), oldest first: for consumers that resume from a cursor. */
+export async function listEvents(
+  db: Db,
+  query: { sessionId: string; afterSeq?: number; limit: number },
+): Promise<OutboxEvent[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('session_id', '=', query.sessionId)
+    .where('seq', '>', query.afterSeq ?? 0)
+    .orderBy('seq')
+    .limit(query.limit)
+    .execute();
+  return rows.map(toEvent);
+}
+
+/**
+ * Deletes events created before `before` whose deliveries are all settled (their delivery rows go with
+ * them). Events still waiting for delivery are kept whatever their age.
+ * @returns the number of events deleted.
+ */
+export async function pruneEvents(db: Db, before: number): Promise<number> {
+  const result = await db
+    .deleteFrom('outbox')
+    .where('created_at', '<', before)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('webhook_deliveries')
+            .select('webhook_deliveries.id')
+            .whereRef('webhook_deliveries.event_id', '=', 'outbox.id')
+            .where('webhook_deliveries.state', 'in', ['pending', 'in_flight']),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

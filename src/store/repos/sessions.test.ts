@@ -1,0 +1,119 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuplicateKeyError, ReferenceViolationError } from '../errors.js';
+import type { Store } from '../open-database.js';
+import { TEST_DIALECTS, openTestStore } from '../testing.js';
+import { createApiKey, type ApiKey } from './api-keys.js';
+import { getCreds, saveCreds } from './auth-state.js';
+import {
+  createSession,
+  deleteSession,
+  getSession,
+  listAllSessions,
+  listSessionsByOwner,
+  listSessionsToResume,
+  setSessionStatus,
+  updateSession,
+} from './sessions.js';
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`${dialect}: sessions`, () => {
+    let store: Store;
+    let alice: ApiKey;
+    let bob: ApiKey;
+    before(async () => {
+      store = await openTestStore(dialect);
+      alice = await createApiKey(store.db, { name: 'alice', keyHash: 'a'.repeat(64) });
+      bob = await createApiKey(store.db, { name: 'bob', keyHash: 'b'.repeat(64) });
+    });
+    after(() => store.close());
+
+    it('creates a session with defaults and reads it back typed', async () => {
+      const created = await createSession(store.db, { id: 'sales.1', ownerKeyId: alice.id }, 5000);
+      assert.deepEqual(await getSession(store.db, 'sales.1'), created);
+      assert.equal(created.status, 'STOPPED');
+      assert.equal(created.autoStart, false);
+      assert.equal(created.webhookEvents, null);
+      assert.equal(created.createdAt, 5000);
+    });
+
+    it('stores booleans, the event filter and the secret as given', async () => {
+      const created = await createSession(store.db, {
+        id: 'hooked',
+        ownerKeyId: alice.id,
+        label: 'Hooked',
+        webhookUrl: 'https://example.com/hook',
+        webhookSecret: 'pa$$ with spaces',
+        webhookEvents: ['message.received', 'group_update'],
+        autoStart: true,
+      });
+      const read = await getSession(store.db, 'hooked');
+      assert.deepEqual(read, created);
+      assert.equal(read?.webhookSecret, 'pa$$ with spaces');
+      assert.deepEqual(read?.webhookEvents, ['message.received', 'group_update']);
+      assert.equal(read?.autoStart, true);
+    });
+
+    it('refuses a duplicate id with DuplicateKeyError', async () => {
+      await assert.rejects(createSession(store.db, { id: 'sales.1', ownerKeyId: bob.id }), (err: unknown) => {
+        assert.ok(err instanceof DuplicateKeyError);
+        assert.equal(err.table, 'sessions');
+        return true;
+      });
+    });
+
+    it('refuses an invalid id and an unknown owner', async () => {
+      await assert.rejects(createSession(store.db, { id: 'has space', ownerKeyId: alice.id }), RangeError);
+      await assert.rejects(createSession(store.db, { id: 'x'.repeat(65), ownerKeyId: alice.id }), RangeError);
+      await assert.rejects(createSession(store.db, { id: 'orphan', ownerKeyId: 'nobody' }), ReferenceViolationError);
+    });
+
+    it('lists by owner and all', async () => {
+      await createSession(store.db, { id: 'bobs', ownerKeyId: bob.id });
+      assert.deepEqual(
+        (await listSessionsByOwner(store.db, bob.id)).map((s) => s.id),
+        ['bobs'],
+      );
+      assert.deepEqual((await listAllSessions(store.db)).map((s) => s.id).sort(), ['bobs', 'hooked', 'sales.1']);
+    });
+
+    it('updates only the given fields, and can clear one to null', async () => {
+      const updated = await updateSession(store.db, 'hooked', { webhookEvents: null, meName: 'Alice' }, 9000);
+      assert.equal(updated?.webhookEvents, null);
+      assert.equal(updated?.meName, 'Alice');
+      assert.equal(updated?.webhookUrl, 'https://example.com/hook');
+      assert.equal(updated?.label, 'Hooked');
+      assert.equal(updated?.updatedAt, 9000);
+      assert.equal(await updateSession(store.db, 'missing', { label: 'x' }), undefined);
+    });
+
+    it('sets the status, stamping lastConnectedAt on WORKING only', async () => {
+      assert.equal(await setSessionStatus(store.db, 'sales.1', 'SCAN_QR_CODE', 6000), true);
+      assert.equal((await getSession(store.db, 'sales.1'))?.lastConnectedAt, null);
+      await setSessionStatus(store.db, 'sales.1', 'WORKING', 7000);
+      const working = await getSession(store.db, 'sales.1');
+      assert.equal(working?.status, 'WORKING');
+      assert.equal(working?.lastConnectedAt, 7000);
+      assert.equal(await setSessionStatus(store.db, 'missing', 'FAILED'), false);
+    });
+
+    it('resumes sessions meant to run, most recently connected first, never logged-out ones', async () => {
+      await updateSession(store.db, 'sales.1', { shouldRun: true });
+      await updateSession(store.db, 'bobs', { shouldRun: true, lastConnectedAt: 8000 });
+      await updateSession(store.db, 'hooked', { shouldRun: true, status: 'LOGGED_OUT' });
+      await createSession(store.db, { id: 'never-connected', ownerKeyId: bob.id, shouldRun: true });
+      assert.deepEqual(
+        (await listSessionsToResume(store.db)).map((s) => s.id),
+        ['bobs', 'sales.1', 'never-connected'],
+      );
+    });
+
+    it('deletes a session with its auth state', async () => {
+      await saveCreds(store.db, 'bobs', '{"me":1}');
+      assert.equal(await deleteSession(store.db, 'bobs'), true);
+      assert.equal(await getSession(store.db, 'bobs'), undefined);
+      assert.equal(await getCreds(store.db, 'bobs'), undefined);
+      assert.equal(await deleteSession(store.db, 'bobs'), false);
+    });
+  });
+}
