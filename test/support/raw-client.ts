@@ -12,7 +12,6 @@ import {
   type AuthenticationCreds,
   type BaileysEventMap,
   type GroupMetadata,
-  type SignalDataTypeMap,
   type SignalKeyStore,
   type WASocket
 } from 'baileys';

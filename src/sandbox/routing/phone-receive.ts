@@ -33,22 +33,25 @@ async function processOnPhone(network: SandboxNetwork, account: Account, stanza:
   // A pure sender-key distribution (e.g. ahead of a retried group message) carries nothing to keep.
   if (!type) return;
   const fromMe = sender.account === account;
-  const entry: PhoneMessage = {
-    id,
-    from: bareJid(author),
-    fromDevice: author,
-    fromMe,
-    chat: group ?? (fromMe && stanza.attrs.recipient ? stanza.attrs.recipient : bareJid(from)),
-    ...(group ? { participant: bareJid(author) } : {}),
-    timestamp: Number(stanza.attrs.t ?? 0),
-    type,
-    message,
-    receipts: []
-  };
-  const media = await openMedia(network, message).catch((error: Error) => ({ error: error.message }));
-  if (media) entry.media = media;
-  if (message.pollUpdateMessage) entry.vote = readVote(network, account, sender.account, message.pollUpdateMessage);
-  account.keep(entry);
+  // A resend (after a retry receipt) of a message the phone already has is acknowledged again, not kept twice.
+  if (!account.inbox.some((m) => m.id === id && m.fromDevice === author)) {
+    const entry: PhoneMessage = {
+      id,
+      from: bareJid(author),
+      fromDevice: author,
+      fromMe,
+      chat: group ?? (fromMe && stanza.attrs.recipient ? stanza.attrs.recipient : bareJid(from)),
+      ...(group ? { participant: bareJid(author) } : {}),
+      timestamp: Number(stanza.attrs.t ?? 0),
+      type,
+      message,
+      receipts: []
+    };
+    const media = await openMedia(network, message).catch((error: Error) => ({ error: error.message }));
+    if (media) entry.media = media;
+    if (message.pollUpdateMessage) entry.vote = readVote(network, account, sender.account, message.pollUpdateMessage);
+    account.keep(entry);
+  }
   if (!fromMe) routeReceipt(network, { account, device: 0 }, node('receipt', { to: group ?? from, id, ...(group ? { participant: author } : {}) }));
 }
 
