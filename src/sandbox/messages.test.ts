@@ -36,6 +36,8 @@ test('a raw client message reaches the simulated phone decrypted, with a deliver
   assert.equal(copy.chat, bobJid);
   assert.equal(copy.text, 'hello Bob');
   assert.deepEqual(copy.receipts.map((r: any) => r.type), ['delivery']);
+  const recorded = await control(sb, 'GET', `/sandbox/v1/stanzas?device=${BOB}`);
+  assert.ok(recorded.body.stanzas.some((s: any) => s.direction === 'out' && s.stanza.tag === 'message' && s.stanza.attrs.id === sent!.key.id));
 });
 
 test('a simulated phone message reaches the raw client, and its read receipt is recorded at the phone', async () => {

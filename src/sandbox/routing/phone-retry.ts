@@ -8,7 +8,7 @@ import type { Account, DeviceAddress, PhoneMessage } from '../world/accounts.js'
 import { deviceJid, formOf } from './addressing.js';
 import { encryptFor, sessionJid } from './encrypt.js';
 import { groupSenderJid, stanzaType } from './phone-send.js';
-import { relayMessage } from './relay.js';
+import { relayFromPhone } from './relay.js';
 
 export function resendFromPhone(network: SandboxNetwork, account: Account, asker: DeviceAddress, receipt: BinaryNode, group: string | undefined): void {
   account
@@ -22,7 +22,7 @@ export function resendFromPhone(network: SandboxNetwork, account: Account, asker
       const count = child(receipt, 'retry')?.attrs.count ?? '1';
       const { type, ciphertext } = await encryptFor(account.phoneParty, asker, await resentContent(account, original, asker, group));
       const enc = node('enc', { v: '2', type, count }, Buffer.from(ciphertext));
-      relayMessage(network, { account, device: 0 }, resendStanza(original, asker, asker.account === account, group, enc));
+      relayFromPhone(network, account, resendStanza(original, asker, asker.account === account, group, enc));
     })
     .catch((error: unknown) => network.logger.warn({ phone: account.phone, err: error instanceof Error ? error.message : String(error) }, 'phone resend failed'));
 }

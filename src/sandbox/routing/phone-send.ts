@@ -9,7 +9,7 @@ import type { Account, DeviceAddress } from '../world/accounts.js';
 import { bareJid, deviceJid, formOf, userJid, type AddressForm } from './addressing.js';
 import { devicesOf } from './deliver.js';
 import { encryptFor, sessionJid } from './encrypt.js';
-import { memberDevices, RelayRefusal, relayMessage } from './relay.js';
+import { memberDevices, RelayRefusal, relayFromPhone } from './relay.js';
 
 const MEDIA_CONTENT = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'contactMessage', 'contactsArrayMessage', 'liveLocationMessage'];
 
@@ -38,7 +38,7 @@ export function sendFromPhone(network: SandboxNetwork, account: Account, request
     const group = isJidGroup(request.chat);
     const form = group ? (network.groups.get(request.chat)?.addressingMode ?? 'lid') : formOf(request.chat);
     const built: Built = group ? await groupStanza(network, account, request, form) : { stanza: await directStanza(network, account, request, form) };
-    relayMessage(network, { account, device: 0 }, built.stanza);
+    relayFromPhone(network, account, built.stanza);
     built.delivered?.();
     account.keep({
       id: request.id,

@@ -6,7 +6,6 @@ import type { SandboxNetwork } from '../network.js';
 import { child, children, childrenNamed, node, unixNow, type Attrs } from '../stanza.js';
 import type { DeviceAddress } from '../world/accounts.js';
 import { bareJid, deviceJid, formOf, userJid, type AddressForm } from './addressing.js';
-import { deliverToDevice } from './deliver.js';
 import { resendFromPhone } from './phone-retry.js';
 
 /** Receipt types the sender hears about, by the type the recipient's device sent (none = delivered). */
@@ -73,5 +72,6 @@ function askToResend(network: SandboxNetwork, asker: DeviceAddress, sender: Devi
     type: 'retry',
     t: unixNow()
   };
-  deliverToDevice(network, sender, node('receipt', attrs, children(receipt)));
+  const companion = sender.account.activeCompanion(sender.device);
+  if (companion) network.deliver(companion, node('receipt', attrs, children(receipt)));
 }

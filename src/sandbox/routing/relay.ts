@@ -5,10 +5,10 @@
 import { isJidGroup, type BinaryNode } from 'baileys';
 import type { SandboxNetwork } from '../network.js';
 import { child, children, childrenNamed, node, unixNow, type Attrs } from '../stanza.js';
-import type { DeviceAddress } from '../world/accounts.js';
+import type { Account, DeviceAddress } from '../world/accounts.js';
 import { groupJid, type Group } from '../world/groups.js';
 import { alternate, bareJid, deviceJid, deviceKey, formOf, sameDevice, type AddressForm } from './addressing.js';
-import { deliverToDevice, devicesOf } from './deliver.js';
+import { deliverMessage, devicesOf } from './deliver.js';
 
 /** Stanza attributes a recipient needs to see as the sender set them. */
 const FORWARDED_ATTRS = ['type', 'edit', 'category', 'expiration', 'push_priority'];
@@ -63,6 +63,12 @@ export function relayMessage(network: SandboxNetwork, sender: DeviceAddress, sta
   else relayDirect(network, sender, stanza, to);
 }
 
+/** A simulated phone's own `<message>`, recorded under the phone's JID like a client's stanzas are. */
+export function relayFromPhone(network: SandboxNetwork, account: Account, stanza: BinaryNode): void {
+  network.recorder.record(account.pnJid, 'in', stanza);
+  relayMessage(network, { account, device: 0 }, stanza);
+}
+
 function relayDirect(network: SandboxNetwork, sender: DeviceAddress, stanza: BinaryNode, to: string): void {
   // A resend to one of the sender's own devices is addressed to that device and names the chat as recipient.
   const chatJid = bareJid(stanza.attrs.recipient ?? to);
@@ -82,7 +88,7 @@ function relayDirect(network: SandboxNetwork, sender: DeviceAddress, stanza: Bin
     const attrs: Attrs = { ...baseAttrs(stanza), from: deviceJid(sender, form) };
     if (own && chat !== sender.account) attrs.recipient = chatJid;
     if (!own) Object.assign(attrs, alternate(sender.account, form, 'sender'), { notify: sender.account.name });
-    deliverToDevice(network, target, node('message', attrs, withIdentity(stanza, enc)));
+    deliverMessage(network, target, node('message', attrs, withIdentity(stanza, enc)));
     reached.add(deviceKey(target));
   }
   if (blocked) network.logger.info({ from: sender.account.phone, to: chat.phone }, 'message to an account that blocked the sender not delivered');
@@ -112,7 +118,7 @@ function relayToGroup(network: SandboxNetwork, sender: DeviceAddress, stanza: Bi
   for (const target of memberDevices(group)) {
     if (sameDevice(target, sender) || (only && !sameDevice(target, only))) continue;
     const content = [...(senderKeys.get(deviceKey(target)) ?? []), ...direct];
-    deliverToDevice(network, target, node('message', attrs, withIdentity(stanza, content)));
+    deliverMessage(network, target, node('message', attrs, withIdentity(stanza, content)));
   }
 }
 
