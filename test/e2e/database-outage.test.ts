@@ -1,0 +1,45 @@
+// PostgreSQL becomes unreachable under a running gateway: readiness and API calls answer 503 (not 500, not a
+// hang), and everything works again once the database is back. (SQLite is a local file: it has no outage.)
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestDatabase, TestGateway, TestSandbox, eventually } from '../support/gateway-harness.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+
+describe('postgres: database outage', () => {
+  let sb: TestSandbox;
+  let db: TestDatabase;
+  let gw: TestGateway;
+  let proxy: TcpProxy;
+  before(async () => {
+    sb = await TestSandbox.start();
+    db = await TestDatabase.create('postgres');
+    const target = new URL(db.url!);
+    proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
+    const viaProxy = new URL(db.url!);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    gw = await TestGateway.start(db, sb, { DATABASE_URL: viaProxy.toString() });
+  });
+  after(async () => {
+    await proxy.start(proxy.port).catch(() => undefined);
+    await gw.stop();
+    await sb.sandbox.stop();
+    await db.dispose();
+  });
+
+  test('ready and API calls answer 503 while the database is down, and recover when it returns', async () => {
+    await eventually(async () => ((await gw.request('GET', '/api/v1/server/ready')).status === 200 ? true : undefined));
+    await proxy.cut();
+
+    const ready = await gw.request('GET', '/api/v1/server/ready');
+    assert.equal(ready.status, 503);
+    const list = await gw.request('GET', '/api/v1/session/list');
+    assert.equal(list.status, 503);
+    assert.equal(list.body.code, 8001);
+    assert.ok(list.headers.get('retry-after'));
+
+    await proxy.start(proxy.port);
+    await eventually(async () => ((await gw.request('GET', '/api/v1/server/ready')).status === 200 ? true : undefined), { what: 'ready again' });
+    const back = await gw.request('GET', '/api/v1/session/list');
+    assert.equal(back.status, 200);
+  });
+});
