@@ -4,6 +4,9 @@ import type { ApiKeysTable } from './tables/api-keys.js';
 import type { AuthCredsTable } from './tables/auth-creds.js';
 import type { AuthKeysTable } from './tables/auth-keys.js';
 import type { DeliveryLogTable } from './tables/delivery-log.js';
+import type { InviteCodesTable } from './tables/invite-codes.js';
+import type { InviteJoinsTable } from './tables/invite-joins.js';
+import type { InvitePoliciesTable } from './tables/invite-policies.js';
 import type { OutboxTable } from './tables/outbox.js';
 import type { SessionsTable } from './tables/sessions.js';
 import type { SettingsTable } from './tables/settings.js';
@@ -18,6 +21,9 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   delivery_log: DeliveryLogTable;
   settings: SettingsTable;
+  invite_codes: InviteCodesTable;
+  invite_joins: InviteJoinsTable;
+  invite_policies: InvitePoliciesTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

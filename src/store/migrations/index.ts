@@ -3,6 +3,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../database.js';
 import * as initial from './2026-11-23-initial.js';
+import * as invites from './2026-11-24-invites.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -10,6 +11,7 @@ interface DialectMigration {
 
 const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-23-initial': initial,
+  '2026-11-24-invites': invites,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
