@@ -6,12 +6,14 @@ import { redactConfig, type Config } from './config.js';
 import { ensureAdminKey } from './core/auth/admin-key.js';
 import { storeAuthResolver } from './core/auth/resolver.js';
 import { engineEventTranslator } from './core/events/engine-events.js';
+import { groupEventTranslator } from './core/groups/group-events.js';
 import { qrTerminal } from './core/sessions/qr-image.js';
 import { SessionManager } from './core/sessions/session-manager.js';
 import type { EngineNetwork } from './engine/port.js';
 import { baileysEngine } from './engine/baileys/index.js';
 import { WebhookDispatcher } from './events/dispatcher.js';
 import { buildHttpApp } from './http/app.js';
+import { groupRoutes } from './http/routes/groups.js';
 import { keyRoutes } from './http/routes/keys.js';
 import { sessionRoutes } from './http/routes/sessions.js';
 import type { RestartRequest } from './http/types.js';
@@ -55,7 +57,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: logger.child({ component: 'engine' }) as never,
     engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs },
     resumeStaggerMs: config.resumeStaggerMs,
-    translators: [engineEventTranslator],
+    translators: [engineEventTranslator, groupEventTranslator],
     onQr: options.printQr
       ? (sessionId, qr) => void qrTerminal(qr).then((art) => process.stdout.write(`\nScan to link session "${sessionId}":\n${art}\n`))
       : undefined
@@ -88,7 +90,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     registerRoutes: [
       { routes: sessionRoutes({ db, sessions, allowPrivateWebhooks: config.webhookAllowPrivate }) },
-      { routes: keyRoutes(db) }
+      { routes: keyRoutes(db) },
+      groupRoutes({ db, sessions, allowPrivateUrls: config.webhookAllowPrivate, defaultCountryCode: config.defaultCountryCode })
     ]
   });
 

@@ -1,5 +1,5 @@
 // What an engine session reports, as canonical events for the outbox: messages received and their delivery
-// status, presence, and the group events (the groups capability adds invite lineage on top of these).
+// status, and presence. Group events have their own translator (core/groups/group-events.ts).
 // Payloads carry our normalised fields plus the WARest field names its webhook consumers read.
 import type { EventTranslator } from '../sessions/session-runtime.js';
 
@@ -29,14 +29,7 @@ export const engineEventTranslator: EventTranslator = (runtime, emit) => {
       emit(message.type === REACTION ? 'message.reaction' : 'message.received', payload);
     }),
     events.on('message_status', ({ id: messageId, ...update }) => emit('message.ack', { id: runtime.id, messageId, ...update })),
-    events.on('presence', (presence) => emit('presence.update', { id: runtime.id, presence })),
-    events.on('group_participants', (update) => {
-      const payload = { id: runtime.id, groupId: update.groupId, action: update.action, author: update.author, participants: update.participants };
-      emit('group.participants', payload);
-      if (update.action === 'add') emit('group.join', payload);
-      if (update.action === 'remove' || update.action === 'leave') emit('group.leave', payload);
-    }),
-    events.on('group_join_request', (request) => emit('group.join_request', { id: runtime.id, ...request }))
+    events.on('presence', (presence) => emit('presence.update', { id: runtime.id, presence }))
   ];
   return () => offs.forEach((off) => off());
 };

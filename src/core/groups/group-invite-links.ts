@@ -1,0 +1,77 @@
+// Invite links seen from this session: reading a group's current link (admins only; an error, never a silent
+// null as in WARest), previewing the group behind a link, and joining through one. Revoking belongs to the
+// invites capability (src/core/invites).
+import { EngineRemoteError } from '../../engine/errors.js';
+import type { GroupMetadata } from '../../engine/types.js';
+import { GatewayError } from '../errors.js';
+import { metadataSource, requireAdmin, type GroupContext, type SessionContext } from './group-context.js';
+import { groupCall } from './group-call.js';
+import { inviteLinkOf, resultBase, succeeded, type Outcome } from './group-view.js';
+
+export async function getInviteLink(ctx: GroupContext): Promise<Outcome> {
+  await requireAdmin(ctx, 'get the invite link');
+  const code = await groupCall(ctx, 'get the invite link', () => ctx.engine.groups.inviteCode(ctx.groupId));
+  return succeeded('Invite link fetched', { ...resultBase(ctx), inviteLink: inviteLinkOf(code), code });
+}
+
+/** Runs an invite-code command, turning WhatsApp's answers about the code into what the caller should do. */
+async function byCode<T>(code: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof EngineRemoteError)) throw err;
+    const link = inviteLinkOf(code);
+    if (err.code === 410) throw new GatewayError('NOT_FOUND', `The invite link ${link} was revoked or has expired; ask a group admin for the current link`, { cause: err });
+    if (err.code === 406 || err.code === 404) throw new GatewayError('NOT_FOUND', `The invite link ${link} does not lead to any group; check the code`, { cause: err });
+    if (err.code === 409) throw new GatewayError('CONFLICT', "This session's number is already a member of that group", { cause: err });
+    throw err;
+  }
+}
+
+export async function previewInviteLink(ctx: SessionContext, code: string): Promise<Outcome> {
+  const info = await byCode(code, () => ctx.engine.groups.inviteInfo(code));
+  return succeeded('Invite info fetched', {
+    ...resultBase(ctx),
+    groupId: info.id,
+    groupName: info.subject,
+    groupDescription: info.description,
+    participantsCount: info.size,
+    isGroupLocked: info.restrict,
+    isAnnouncement: info.announce,
+    isEphemeral: info.ephemeral > 0,
+    joinApprovalMode: info.joinApprovalMode,
+    inviteLink: inviteLinkOf(code),
+    groupPicture: await visiblePicture(ctx, info.id)
+  });
+}
+
+/** WhatsApp may not show a group's picture to a non-member: that is no picture, not a failed preview. */
+async function visiblePicture(ctx: SessionContext, groupId: string): Promise<string | null> {
+  try {
+    return await ctx.engine.groups.picture(groupId);
+  } catch (err) {
+    if (err instanceof EngineRemoteError && (err.code === 401 || err.code === 403)) return null;
+    throw err;
+  }
+}
+
+/**
+ * With join approval on, WhatsApp answers the join with a pending request instead of the group, and the engine
+ * reports that answer as one without a group id (a 500 from `groups.acceptInvite`); the preview taken first
+ * tells the two apart.
+ */
+function isPendingApproval(info: GroupMetadata, err: unknown): boolean {
+  return info.joinApprovalMode && err instanceof EngineRemoteError && err.code === 500 && err.operation === 'groups.acceptInvite';
+}
+
+export async function joinViaInviteLink(ctx: SessionContext, code: string): Promise<Outcome> {
+  const info = await byCode(code, () => ctx.engine.groups.inviteInfo(code));
+  try {
+    const groupId = await byCode(code, () => ctx.engine.groups.acceptInvite(code));
+    metadataSource(ctx).invalidate(groupId);
+    return succeeded('Joined group via link', { ...resultBase(ctx), groupId, status: 'success joined group' });
+  } catch (err) {
+    if (!isPendingApproval(info, err)) throw err;
+    return succeeded('Joined group via link', { ...resultBase(ctx), groupId: info.id, status: 'pending approval to join' });
+  }
+}

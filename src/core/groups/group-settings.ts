@@ -1,0 +1,67 @@
+// Group settings: subject (name), description, announcement mode and locked info. WhatsApp's limits are
+// checked before asking it, so an over-long text is a 400 naming the limit rather than WhatsApp's bare 406.
+import type { GroupSetting } from '../../engine/types.js';
+import { GatewayError } from '../errors.js';
+import { metadataSource, requireAdmin, requireEditor, type GroupContext } from './group-context.js';
+import { groupCall } from './group-call.js';
+import { resultBase, succeeded, type Outcome } from './group-view.js';
+
+const SUBJECT_MAX = 100;
+const DESCRIPTION_MAX = 2048;
+
+/** A group subject within WhatsApp's limit; used by create and rename. */
+export function validSubject(subject: string): string {
+  const length = [...subject].length;
+  if (length > SUBJECT_MAX) {
+    throw new GatewayError('GROUP_SUBJECT_TOO_LONG', `groupName has ${length} characters; WhatsApp allows at most ${SUBJECT_MAX}`);
+  }
+  return subject;
+}
+
+export async function rename(ctx: GroupContext, subject: string): Promise<Outcome> {
+  const groupName = validSubject(subject);
+  await requireEditor(ctx, 'change the group name');
+  await groupCall(ctx, 'change the group name', () => ctx.engine.groups.updateSubject(ctx.groupId, groupName));
+  metadataSource(ctx).invalidate(ctx.groupId);
+  return succeeded('Group name updated', { ...resultBase(ctx), groupName, status: 'success update group name' });
+}
+
+/** An empty description removes it (WARest sends an empty one for that). */
+export async function describe(ctx: GroupContext, description: string): Promise<Outcome> {
+  const length = [...description].length;
+  if (length > DESCRIPTION_MAX) {
+    throw new GatewayError('GROUP_DESCRIPTION_TOO_LONG', `groupDescription has ${length} characters; WhatsApp allows at most ${DESCRIPTION_MAX}`);
+  }
+  await requireEditor(ctx, 'change the group description');
+  await groupCall(ctx, 'change the group description', () => ctx.engine.groups.updateDescription(ctx.groupId, description || null));
+  metadataSource(ctx).invalidate(ctx.groupId);
+  return succeeded('Group description updated', { ...resultBase(ctx), groupDescription: description, status: 'success update group description' });
+}
+
+export type GroupSwitch = 'announcement' | 'locked';
+
+const SWITCHES: Record<GroupSwitch, { on: GroupSetting; off: GroupSetting; action: string; message: [on: string, off: string]; status: [on: string, off: string] }> = {
+  announcement: {
+    on: 'announcement',
+    off: 'not_announcement',
+    action: 'change announcement mode',
+    message: ['Announcement mode enabled', 'Announcement mode disabled'],
+    status: ['success set announcement mode', 'success set announcement mode']
+  },
+  locked: {
+    on: 'locked',
+    off: 'unlocked',
+    action: 'lock or unlock the group info',
+    message: ['Group locked', 'Group unlocked'],
+    status: ['success locked group', 'success unlocked group']
+  }
+};
+
+export async function setSwitch(ctx: GroupContext, which: GroupSwitch, on: boolean): Promise<Outcome> {
+  const rule = SWITCHES[which];
+  await requireAdmin(ctx, rule.action);
+  await groupCall(ctx, rule.action, () => ctx.engine.groups.setting(ctx.groupId, on ? rule.on : rule.off));
+  metadataSource(ctx).invalidate(ctx.groupId);
+  const pick = <T>([whenOn, whenOff]: [T, T]) => (on ? whenOn : whenOff);
+  return succeeded(pick(rule.message), { ...resultBase(ctx), [which]: on, status: pick(rule.status) });
+}

@@ -1,0 +1,79 @@
+// What the group route files share: their deps, the schema fragments for WARest's field aliases (session by
+// id or own phone number, `groupId|gid|group`), readers for loosely typed values (switches as words, texts under
+// several names, participant lists), and answering with a core outcome.
+import type { FastifyReply } from 'fastify';
+import type { GroupDeps } from '../../core/groups/group-context.js';
+import type { Outcome } from '../../core/groups/group-view.js';
+import type { PictureLoadOptions } from '../../core/groups/picture-input.js';
+import { GatewayError } from '../../core/errors.js';
+import { field } from '../credentials.js';
+import { normalizeParticipants, type ParticipantOptions, type PhoneOptions } from '../jids.js';
+import { readString, type RequestParts } from '../params.js';
+
+export interface GroupRoutesContext {
+  group: GroupDeps;
+  pictures: PictureLoadOptions;
+  phones: PhoneOptions;
+}
+
+const text = { type: 'string' } as const;
+
+const SESSION_FIELDS = {
+  sessionId: { type: 'string', description: 'the session; aliases sessionid, id, session, or the session’s own number as phone' },
+  sessionid: text,
+  id: text,
+  session: text,
+  phone: text,
+  number: text,
+  user: text,
+  msisdn: text,
+  phonenumber: text
+} as const;
+
+export const GROUP_FIELDS = {
+  groupId: { type: 'string', description: 'group id, bare or …@g.us; aliases gid, group' },
+  gid: text,
+  group: text
+} as const;
+
+export const SWITCH = { type: ['boolean', 'string', 'number'], description: 'true/false, or 1/0, yes/no, y/n, on/off' } as const;
+
+export const PARTICIPANTS = {
+  type: ['array', 'string'],
+  items: { type: ['string', 'number'] },
+  description: 'phone numbers or JIDs (…@s.whatsapp.net, …@c.us, …@lid); a JSON array, or a comma-separated string'
+} as const;
+
+/** An object schema of the session fields plus `properties` (query for GET, JSON body otherwise). */
+export function fields(properties: Record<string, unknown> = {}) {
+  return { type: 'object', properties: { ...SESSION_FIELDS, ...properties } };
+}
+
+export function answer(reply: FastifyReply, outcome: Outcome): FastifyReply {
+  return reply.envelope(outcome.code, outcome.message, outcome.result);
+}
+
+/** A required text under any of `keys` (the first is the name the error uses). */
+export function requiredText(parts: RequestParts, keys: readonly string[], hint: string): string {
+  const value = readString(parts, keys);
+  if (value === undefined) throw new GatewayError('MISSING_PARAMETER', `${keys[0]} is required: ${hint}`);
+  return value;
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'y', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'n', 'off']);
+
+/** A boolean given as JSON true/false, 1/0, or one of WARest's words. */
+export function readSwitch(parts: RequestParts, key: string): boolean {
+  const raw = field(parts.body, key) ?? field(parts.query, key);
+  if (typeof raw === 'boolean') return raw;
+  const value = typeof raw === 'number' || typeof raw === 'string' ? String(raw).trim().toLowerCase() : '';
+  if (value === '') throw new GatewayError('MISSING_PARAMETER', `${key} is required: true or false`);
+  if (TRUE.has(value)) return true;
+  if (FALSE.has(value)) return false;
+  throw new GatewayError('INVALID_PARAMETER', `${key} must be true or false (also 1/0, yes/no, on/off), not "${value.slice(0, 40)}"`);
+}
+
+export function readParticipants(parts: RequestParts, options: ParticipantOptions): string[] {
+  return normalizeParticipants(field(parts.body, 'participants') ?? field(parts.query, 'participants'), options);
+}

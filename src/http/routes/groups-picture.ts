@@ -1,0 +1,53 @@
+// A group's picture: read, set (data URI or http(s) URL, up to 5 MB), remove. The set route accepts a body
+// large enough for a 5 MB image as base64, whatever the general body limit.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { groupContext, type GroupContext } from '../../core/groups/group-context.js';
+import { getGroupPicture, removeGroupPicture, setGroupPicture } from '../../core/groups/group-picture.js';
+import { parsePictureSource, PICTURE_MAX_BYTES } from '../../core/groups/picture-input.js';
+import { actionRoute } from '../route-table.js';
+import { answer, fields, GROUP_FIELDS, requiredText, type GroupRoutesContext } from './groups-http.js';
+
+const text = { type: 'string' } as const;
+const PICTURE_BODY_LIMIT = Math.ceil(PICTURE_MAX_BYTES / 3) * 4 + 64 * 1024;
+
+export function registerGroupPictureRoutes(app: FastifyInstance, { group, pictures }: GroupRoutesContext): void {
+  const runtimeOf = (ctx: GroupContext) => group.sessions.runtime(ctx.session.id)!;
+  const withGroup = (request: FastifyRequest) => groupContext(group, request);
+
+  app.route(
+    actionRoute('getGroupPicture', {
+      schema: { querystring: fields(GROUP_FIELDS) },
+      handler: async (request, reply) => answer(reply, await getGroupPicture(await withGroup(request)))
+    })
+  );
+
+  app.route(
+    actionRoute('setGroupPicture', {
+      bodyLimit: PICTURE_BODY_LIMIT,
+      schema: {
+        body: fields({
+          ...GROUP_FIELDS,
+          picture: { type: 'string', description: 'data:image/…;base64,… or an http(s) URL (not a file path), at most 5 MB; aliases image, photo, avatar' },
+          image: text,
+          photo: text,
+          avatar: text
+        })
+      },
+      handler: async (request, reply) => {
+        const source = parsePictureSource(requiredText(request, ['picture', 'image', 'photo', 'avatar'], 'a data URI (data:image/jpeg;base64,…) or an http(s) URL'));
+        const ctx = await withGroup(request);
+        return answer(reply, await setGroupPicture(ctx, runtimeOf(ctx), source, pictures));
+      }
+    })
+  );
+
+  app.route(
+    actionRoute('deleteGroupPicture', {
+      schema: { body: fields(GROUP_FIELDS) },
+      handler: async (request, reply) => {
+        const ctx = await withGroup(request);
+        return answer(reply, await removeGroupPicture(ctx, runtimeOf(ctx)));
+      }
+    })
+  );
+}
