@@ -1,5 +1,6 @@
 // A group's picture: read, set (data URI or http(s) URL, up to 5 MB), remove. The set route accepts a body
-// large enough for a 5 MB image as base64, whatever the general body limit.
+// with room for a base64 image half again over the limit, whatever the general body limit, so an oversized
+// picture gets the picture's own 413 message rather than the body's.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { groupContext, type GroupContext } from '../../core/groups/group-context.js';
 import { getGroupPicture, removeGroupPicture, setGroupPicture } from '../../core/groups/group-picture.js';
@@ -8,7 +9,7 @@ import { actionRoute } from '../route-table.js';
 import { answer, fields, GROUP_FIELDS, requiredText, type GroupRoutesContext } from './groups-http.js';
 
 const text = { type: 'string' } as const;
-const PICTURE_BODY_LIMIT = Math.ceil(PICTURE_MAX_BYTES / 3) * 4 + 64 * 1024;
+const PICTURE_BODY_LIMIT = Math.ceil((PICTURE_MAX_BYTES * 1.5) / 3) * 4 + 64 * 1024;
 
 export function registerGroupPictureRoutes(app: FastifyInstance, { group, pictures }: GroupRoutesContext): void {
   const runtimeOf = (ctx: GroupContext) => group.sessions.runtime(ctx.session.id)!;
