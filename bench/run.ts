@@ -1,7 +1,8 @@
 // `npm run bench [-- suite…]`: runs the named benchmark suites (all when none is named) and prints their
 // figures, each as a ratio against a baseline measured in the same run.
 const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
-  sandbox: () => import('./sandbox.js')
+  sandbox: () => import('./sandbox.js'),
+  gateway: () => import('./gateway.js')
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

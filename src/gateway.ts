@@ -71,10 +71,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     allowPrivate: config.webhookAllowPrivate
   });
 
+  const auth = storeAuthResolver(db);
   const app = buildHttpApp({
     config,
     logger,
-    auth: storeAuthResolver(db),
+    auth,
     health: { databaseOk: () => store.ping(), sessionsRestored: () => sessions.sessionsRestored },
     server: {
       async sessionsByState() {
@@ -90,7 +91,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     registerRoutes: [
       { routes: sessionRoutes({ db, sessions, allowPrivateWebhooks: config.webhookAllowPrivate }) },
-      { routes: keyRoutes(db) },
+      { routes: keyRoutes(db, () => auth.invalidate()) },
       groupRoutes({ db, sessions, allowPrivateUrls: config.webhookAllowPrivate, defaultCountryCode: config.defaultCountryCode })
     ]
   });

@@ -8,7 +8,7 @@ import type { Db } from '../../store/database.js';
 import { createApiKey, deleteApiKey, listApiKeys } from '../../store/repos/api-keys.js';
 import { ReferenceViolationError } from '../../store/errors.js';
 
-export function keyRoutes(db: Db): FastifyPluginAsync {
+export function keyRoutes(db: Db, onKeyDeleted: () => void): FastifyPluginAsync {
   return async (app) => {
     app.post<{ Body: { name: string } }>(
       '/keys',
@@ -38,6 +38,7 @@ export function keyRoutes(db: Db): FastifyPluginAsync {
         if (request.params.id === ADMIN_KEY_ID) throw new GatewayError('INVALID_STATE', 'The admin key cannot be deleted; change WAYGATE_ADMIN_KEY instead');
         try {
           if (!(await deleteApiKey(db, request.params.id))) throw new GatewayError('NOT_FOUND', `No API key with id ${request.params.id}`);
+          onKeyDeleted();
         } catch (err) {
           if (err instanceof ReferenceViolationError) throw new GatewayError('CONFLICT', 'This key still owns sessions; delete them first');
           throw err;
