@@ -3,9 +3,43 @@
 import { trustSandbox, RawClient } from '../test/support/raw-client.js';
 import { LightClient } from './support/light-client.js';
 import { median, report, spawnJsonLine, timed } from './support/measure.js';
+import { proto } from 'baileys';
+import { AccountDirectory } from '../src/sandbox/world/accounts.js';
+import { encryptFor } from '../src/sandbox/routing/encrypt.js';
 
 const IDLE_DEVICES = Number(process.env.BENCH_IDLE_DEVICES ?? 1000);
 const FULL_LINKS = Number(process.env.BENCH_FULL_LINKS ?? 10);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 400);
+
+/** Baseline: one Signal encrypt + decrypt between two parties in this process (no network, no routing). */
+async function signalPairsPerSecond(count: number): Promise<number> {
+  const directory = new AccountDirectory();
+  const alice = directory.create('19500000001', 'A');
+  const bob = directory.create('19500000002', 'B');
+  const message: proto.IMessage = { conversation: 'benchmark message' };
+  const [, ms] = await timed(async () => {
+    for (let i = 0; i < count; i++) {
+      const { type, ciphertext } = await encryptFor(alice.phoneParty, { account: bob, device: 0 }, message);
+      await bob.phoneParty.repository.decryptMessage({ jid: alice.lidDevice(0), type, ciphertext });
+    }
+  });
+  return count / (ms / 1000);
+}
+
+async function routedMessagesPerSecond(controlUrl: string, count: number): Promise<number> {
+  for (const phone of ['19600000001', '19600000002']) await control(controlUrl, 'POST', '/sandbox/v1/accounts', { phone });
+  const [, ms] = await timed(async () => {
+    for (let i = 0; i < count; i += 8) {
+      await Promise.all(Array.from({ length: Math.min(8, count - i) }, (_, j) => control(controlUrl, 'POST', '/sandbox/v1/accounts/19600000001/messages', { to: '19600000002', text: `m${i + j}` })));
+    }
+    for (;;) {
+      const inbox = await control(controlUrl, 'GET', '/sandbox/v1/accounts/19600000002/messages');
+      if (inbox.messages.filter((m: { fromMe?: boolean }) => !m.fromMe).length >= count) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+  return count / (ms / 1000);
+}
 
 async function control(base: string, method: string, path: string, body?: unknown): Promise<any> {
   const response = await fetch(`${base}${path}`, {
@@ -62,6 +96,10 @@ export async function run(): Promise<void> {
       client.stop();
     }
     report(`link + login, full Baileys client (median of ${FULL_LINKS})`, median(fullLinks), 'ms', loginBaseline);
+
+    const pairRate = { label: 'in-process Signal encrypt+decrypt pairs/s', value: await signalPairsPerSecond(MESSAGES) };
+    report('Signal encrypt + decrypt, in process (baseline)', pairRate.value, 'pairs/s');
+    report('1:1 messages routed phone → phone, fully encrypted', await routedMessagesPerSecond(controlUrl, MESSAGES), 'msg/s', pairRate);
 
     const before = await control(controlUrl, 'GET', '/sandbox/v1/stats');
     const held: LightClient[] = [];
