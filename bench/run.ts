@@ -2,7 +2,8 @@
 // figures, each as a ratio against a baseline measured in the same run.
 const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sandbox: () => import('./sandbox.js'),
-  gateway: () => import('./gateway.js')
+  gateway: () => import('./gateway.js'),
+  groups: () => import('./groups.js')
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
