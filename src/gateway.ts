@@ -7,6 +7,7 @@ import { ensureAdminKey } from './core/auth/admin-key.js';
 import { storeAuthResolver } from './core/auth/resolver.js';
 import { engineEventTranslator } from './core/events/engine-events.js';
 import { groupEventTranslator } from './core/groups/group-events.js';
+import { InviteGovernance } from './core/invites/invite-governance.js';
 import { qrTerminal } from './core/sessions/qr-image.js';
 import { SessionManager } from './core/sessions/session-manager.js';
 import type { EngineNetwork } from './engine/port.js';
@@ -14,6 +15,8 @@ import { baileysEngine } from './engine/baileys/index.js';
 import { WebhookDispatcher } from './events/dispatcher.js';
 import { buildHttpApp } from './http/app.js';
 import { groupRoutes } from './http/routes/groups.js';
+import { inviteRoutes } from './http/routes/invites.js';
+import { wawpInviteRoutes } from './http/routes/invites-wawp.js';
 import { keyRoutes } from './http/routes/keys.js';
 import { sessionRoutes } from './http/routes/sessions.js';
 import type { RestartRequest } from './http/types.js';
@@ -50,14 +53,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger.warn('generated an admin API key on first start; it was printed once above');
   }
 
-  const sessions = new SessionManager({
+  const invites = new InviteGovernance({
+    db,
+    logger: logger.child({ component: 'invites' }),
+    minIntervalSeconds: config.inviteMinIntervalSeconds,
+    runtime: (id) => sessions.runtime(id)
+  });
+  const sessions: SessionManager = new SessionManager({
     db,
     engine: baileysEngine,
     network: options.network,
     logger: logger.child({ component: 'engine' }) as never,
     engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs },
     resumeStaggerMs: config.resumeStaggerMs,
-    translators: [engineEventTranslator, groupEventTranslator],
+    translators: [engineEventTranslator, groupEventTranslator, invites.translator],
     onQr: options.printQr
       ? (sessionId, qr) => void qrTerminal(qr).then((art) => process.stdout.write(`\nScan to link session "${sessionId}":\n${art}\n`))
       : undefined
@@ -92,11 +101,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     registerRoutes: [
       { routes: sessionRoutes({ db, sessions, allowPrivateWebhooks: config.webhookAllowPrivate }) },
       { routes: keyRoutes(db, () => auth.invalidate()) },
-      groupRoutes({ db, sessions, allowPrivateUrls: config.webhookAllowPrivate, defaultCountryCode: config.defaultCountryCode })
+      groupRoutes({ db, sessions, allowPrivateUrls: config.webhookAllowPrivate, defaultCountryCode: config.defaultCountryCode }),
+      { routes: inviteRoutes({ db, sessions, invites }) },
+      { prefix: '', routes: wawpInviteRoutes({ db, sessions, invites }) }
     ]
   });
 
   dispatcher.start();
+  await invites.start();
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -109,6 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     sessions,
     async stop() {
       await app.close();
+      await invites.stop();
       await sessions.closeAll();
       await dispatcher.stop();
       await store.close();
