@@ -27,7 +27,8 @@ async function json(url: string, init: RequestInit = {}): Promise<any> {
 const api = (gateway: Endpoint, path: string, init: RequestInit = {}) => json(`${gateway.url}${path}`, { ...init, headers: { 'x-warest-api-key': ADMIN_KEY, ...init.headers } });
 
 async function startGateway(env: Record<string, string>): Promise<Endpoint> {
-  const { child, line } = await spawnJsonLine(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], { ...env, LOG_LEVEL: 'info' }, (l) => l.msg === 'listening');
+  // The compiled gateway (npm run bench builds it first), as users run it with npm start.
+  const { child, line } = await spawnJsonLine(process.execPath, ['dist/main.js', 'start'], { ...env, LOG_LEVEL: 'info' }, (l) => l.msg === 'listening');
   return { child, url: line.url };
 }
 
