@@ -3,7 +3,8 @@
 const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sandbox: () => import('./sandbox.js'),
   gateway: () => import('./gateway.js'),
-  groups: () => import('./groups.js')
+  groups: () => import('./groups.js'),
+  invites: () => import('./invites.js')
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
