@@ -2,8 +2,7 @@
 // message saying what is wrong (401 not an admin, 403 not a member, 404 no such group), and a refusal drops
 // the cached metadata, since it shows the cache no longer matches what WhatsApp knows.
 import { EngineRemoteError } from '../../engine/errors.js';
-import { GatewayError } from '../errors.js';
-import { metadataSource, notAdmin, type GroupContext } from './group-context.js';
+import { groupNotFound, metadataSource, notAdmin, notMember, type GroupContext } from './group-context.js';
 
 export async function groupCall<T>(ctx: GroupContext, action: string, run: () => Promise<T>): Promise<T> {
   try {
@@ -12,7 +11,7 @@ export async function groupCall<T>(ctx: GroupContext, action: string, run: () =>
     if (!(err instanceof EngineRemoteError) || ![401, 403, 404].includes(err.code)) throw err;
     metadataSource(ctx).invalidate(ctx.groupId);
     if (err.code === 401) throw notAdmin(ctx, action);
-    if (err.code === 403) throw new GatewayError('GROUP_NOT_MEMBER', `Cannot ${action}: this session's number is not a member of group ${ctx.groupId}`, { cause: err });
-    throw new GatewayError('GROUP_NOT_FOUND', `Group ${ctx.groupId} does not exist`, { cause: err });
+    if (err.code === 403) throw notMember(ctx, action);
+    throw groupNotFound(ctx);
   }
 }

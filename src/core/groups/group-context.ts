@@ -63,10 +63,8 @@ export async function membership(ctx: GroupContext): Promise<Membership> {
   try {
     metadata = await metadataSource(ctx).get(ctx.groupId);
   } catch (err) {
-    if (err instanceof EngineRemoteError && err.code === 404) throw new GatewayError('GROUP_NOT_FOUND', `Group ${ctx.groupId} does not exist`);
-    if (err instanceof EngineRemoteError && (err.code === 403 || err.code === 401)) {
-      throw new GatewayError('GROUP_NOT_MEMBER', `This session's number is not a member of group ${ctx.groupId}`);
-    }
+    if (err instanceof EngineRemoteError && err.code === 404) throw groupNotFound(ctx);
+    if (err instanceof EngineRemoteError && (err.code === 403 || err.code === 401)) throw notMember(ctx);
     throw err;
   }
   const me = ctx.engine.me;
@@ -82,8 +80,16 @@ export function isSelf(participant: GroupParticipant, me: Me | null): boolean {
 /** 404 GROUP_NOT_MEMBER unless our number is in the group. */
 export async function requireMember(ctx: GroupContext): Promise<Membership & { me: GroupParticipant }> {
   const found = await membership(ctx);
-  if (!found.me) throw new GatewayError('GROUP_NOT_MEMBER', `This session's number is not a member of group ${ctx.groupId}`);
+  if (!found.me) throw notMember(ctx);
   return { ...found, me: found.me };
+}
+
+export function groupNotFound(ctx: GroupContext): GatewayError {
+  return new GatewayError('GROUP_NOT_FOUND', `Group ${ctx.groupId} does not exist`);
+}
+
+export function notMember(ctx: GroupContext, action?: string): GatewayError {
+  return new GatewayError('GROUP_NOT_MEMBER', `${action ? `Cannot ${action}: this` : 'This'} session's number is not a member of group ${ctx.groupId}`);
 }
 
 export function notAdmin(ctx: GroupContext, action: string): GatewayError {

@@ -18,7 +18,7 @@ export function validSubject(subject: string): string {
   return subject;
 }
 
-export async function rename(ctx: GroupContext, subject: string): Promise<Outcome> {
+export async function setGroupName(ctx: GroupContext, subject: string): Promise<Outcome> {
   const groupName = validSubject(subject);
   await requireEditor(ctx, 'change the group name');
   await groupCall(ctx, 'change the group name', () => ctx.engine.groups.updateSubject(ctx.groupId, groupName));
@@ -27,7 +27,7 @@ export async function rename(ctx: GroupContext, subject: string): Promise<Outcom
 }
 
 /** An empty description removes it (WARest sends an empty one for that). */
-export async function describe(ctx: GroupContext, description: string): Promise<Outcome> {
+export async function setGroupDescription(ctx: GroupContext, description: string): Promise<Outcome> {
   const length = [...description].length;
   if (length > DESCRIPTION_MAX) {
     throw new GatewayError('GROUP_DESCRIPTION_TOO_LONG', `groupDescription has ${length} characters; WhatsApp allows at most ${DESCRIPTION_MAX}`);
@@ -57,7 +57,7 @@ const SWITCHES: Record<GroupSwitch, { on: GroupSetting; off: GroupSetting; actio
   }
 };
 
-export async function setSwitch(ctx: GroupContext, which: GroupSwitch, on: boolean): Promise<Outcome> {
+export async function setGroupSwitch(ctx: GroupContext, which: GroupSwitch, on: boolean): Promise<Outcome> {
   const rule = SWITCHES[which];
   await requireAdmin(ctx, rule.action);
   await groupCall(ctx, rule.action, () => ctx.engine.groups.setting(ctx.groupId, on ? rule.on : rule.off));

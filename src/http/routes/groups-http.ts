@@ -16,25 +16,28 @@ export interface GroupRoutesContext {
   phones: PhoneOptions;
 }
 
-const text = { type: 'string' } as const;
+export const TEXT = { type: 'string' } as const;
 
 const SESSION_FIELDS = {
   sessionId: { type: 'string', description: 'the session; aliases sessionid, id, session, or the session’s own number as phone' },
-  sessionid: text,
-  id: text,
-  session: text,
-  phone: text,
-  number: text,
-  user: text,
-  msisdn: text,
-  phonenumber: text
+  sessionid: TEXT,
+  id: TEXT,
+  session: TEXT,
+  phone: TEXT,
+  number: TEXT,
+  user: TEXT,
+  msisdn: TEXT,
+  phonenumber: TEXT
 } as const;
 
 export const GROUP_FIELDS = {
   groupId: { type: 'string', description: 'group id, bare or …@g.us; aliases gid, group' },
-  gid: text,
-  group: text
+  gid: TEXT,
+  group: TEXT
 } as const;
+
+export const NAME_KEYS = ['groupName', 'name', 'subject'] as const;
+export const NAME_FIELDS = { groupName: { type: 'string', description: 'the group name, at most 100 characters; aliases name, subject' }, name: TEXT, subject: TEXT } as const;
 
 export const SWITCH = { type: ['boolean', 'string', 'number'], description: 'true/false, or 1/0, yes/no, y/n, on/off' } as const;
 

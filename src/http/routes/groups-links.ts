@@ -5,10 +5,9 @@ import { groupContext, sessionContext } from '../../core/groups/group-context.js
 import { getInviteLink, joinViaInviteLink, previewInviteLink } from '../../core/groups/group-invite-links.js';
 import { readInviteCode } from '../params.js';
 import { actionRoute } from '../route-table.js';
-import { answer, fields, GROUP_FIELDS, type GroupRoutesContext } from './groups-http.js';
+import { answer, fields, GROUP_FIELDS, TEXT, type GroupRoutesContext } from './groups-http.js';
 
-const text = { type: 'string' } as const;
-const INVITE_FIELDS = { inviteLink: { type: 'string', description: 'https://chat.whatsapp.com/<code> or the code; aliases link, code' }, link: text, code: text };
+const INVITE_FIELDS = { inviteLink: { type: 'string', description: 'https://chat.whatsapp.com/<code> or the code; aliases link, code' }, link: TEXT, code: TEXT };
 
 export function registerGroupLinkRoutes(app: FastifyInstance, { group }: GroupRoutesContext): void {
   app.route(

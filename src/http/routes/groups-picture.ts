@@ -6,9 +6,8 @@ import { groupContext, type GroupContext } from '../../core/groups/group-context
 import { getGroupPicture, removeGroupPicture, setGroupPicture } from '../../core/groups/group-picture.js';
 import { parsePictureSource, PICTURE_MAX_BYTES } from '../../core/groups/picture-input.js';
 import { actionRoute } from '../route-table.js';
-import { answer, fields, GROUP_FIELDS, requiredText, type GroupRoutesContext } from './groups-http.js';
+import { answer, fields, GROUP_FIELDS, requiredText, TEXT, type GroupRoutesContext } from './groups-http.js';
 
-const text = { type: 'string' } as const;
 const PICTURE_BODY_LIMIT = Math.ceil((PICTURE_MAX_BYTES * 1.5) / 3) * 4 + 64 * 1024;
 
 export function registerGroupPictureRoutes(app: FastifyInstance, { group, pictures }: GroupRoutesContext): void {
@@ -29,9 +28,9 @@ export function registerGroupPictureRoutes(app: FastifyInstance, { group, pictur
         body: fields({
           ...GROUP_FIELDS,
           picture: { type: 'string', description: 'data:image/…;base64,… or an http(s) URL (not a file path), at most 5 MB; aliases image, photo, avatar' },
-          image: text,
-          photo: text,
-          avatar: text
+          image: TEXT,
+          photo: TEXT,
+          avatar: TEXT
         })
       },
       handler: async (request, reply) => {

@@ -1,20 +1,18 @@
 // Group settings: name (subject), description, announcement mode and locked info.
 import type { FastifyInstance } from 'fastify';
 import { groupContext } from '../../core/groups/group-context.js';
-import { describe, rename, setSwitch, type GroupSwitch } from '../../core/groups/group-settings.js';
+import { setGroupDescription, setGroupName, setGroupSwitch, type GroupSwitch } from '../../core/groups/group-settings.js';
 import { readString } from '../params.js';
 import { actionRoute } from '../route-table.js';
-import { answer, fields, GROUP_FIELDS, readSwitch, requiredText, SWITCH, type GroupRoutesContext } from './groups-http.js';
-
-const text = { type: 'string' } as const;
+import { answer, fields, GROUP_FIELDS, NAME_FIELDS, NAME_KEYS, readSwitch, requiredText, SWITCH, TEXT, type GroupRoutesContext } from './groups-http.js';
 
 export function registerGroupSettingRoutes(app: FastifyInstance, { group }: GroupRoutesContext): void {
   app.route(
     actionRoute('updateGroupName', {
-      schema: { body: fields({ ...GROUP_FIELDS, groupName: { type: 'string', description: 'the new name; aliases name, subject' }, name: text, subject: text }) },
+      schema: { body: fields({ ...GROUP_FIELDS, ...NAME_FIELDS }) },
       handler: async (request, reply) => {
-        const name = requiredText(request, ['groupName', 'name', 'subject'], 'the new group name, at most 100 characters');
-        return answer(reply, await rename(await groupContext(group, request), name));
+        const name = requiredText(request, NAME_KEYS, 'the new group name, at most 100 characters');
+        return answer(reply, await setGroupName(await groupContext(group, request), name));
       }
     })
   );
@@ -22,11 +20,11 @@ export function registerGroupSettingRoutes(app: FastifyInstance, { group }: Grou
   app.route(
     actionRoute('updateGroupDescription', {
       schema: {
-        body: fields({ ...GROUP_FIELDS, groupDescription: { type: 'string', description: 'the new description, empty to remove it; aliases description, desc' }, description: text, desc: text })
+        body: fields({ ...GROUP_FIELDS, groupDescription: { type: 'string', description: 'the new description, empty to remove it; aliases description, desc' }, description: TEXT, desc: TEXT })
       },
       handler: async (request, reply) => {
         const description = readString(request, ['groupDescription', 'description', 'desc']) ?? '';
-        return answer(reply, await describe(await groupContext(group, request), description));
+        return answer(reply, await setGroupDescription(await groupContext(group, request), description));
       }
     })
   );
@@ -41,7 +39,7 @@ export function registerGroupSettingRoutes(app: FastifyInstance, { group }: Grou
         schema: { body: fields({ ...GROUP_FIELDS, [which]: SWITCH }) },
         handler: async (request, reply) => {
           const on = readSwitch(request, which);
-          return answer(reply, await setSwitch(await groupContext(group, request), which, on));
+          return answer(reply, await setGroupSwitch(await groupContext(group, request), which, on));
         }
       })
     );
