@@ -20,7 +20,7 @@ describe('postgres: database outage', () => {
     gw = await TestGateway.start(db, sb, { DATABASE_URL: viaProxy.toString() });
   });
   after(async () => {
-    await proxy.start(proxy.port).catch(() => undefined);
+    await proxy.start(proxy.port);
     await gw.stop();
     await sb.sandbox.stop();
     await db.dispose();

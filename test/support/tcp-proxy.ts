@@ -12,7 +12,12 @@ export class TcpProxy {
     private readonly targetPort: number
   ) {}
 
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
   async start(port = this.port): Promise<this> {
+    if (this.server) return this;
     this.server = createServer((client) => {
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
@@ -24,7 +29,10 @@ export class TcpProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
