@@ -1,30 +1,20 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSandbox } from './index.js';
-import { control, createAccount, eventually, linkedClient, sandbox } from '../../test/support/sandbox-fixture.js';
+import { control, eventually, linkedClient, pn, upsertOf, useSandbox } from '../../test/support/sandbox-fixture.js';
 import type { RawClient } from '../../test/support/raw-client.js';
 
 const ALICE = '15550707001';
 const BOB = '15550707002';
-const bobJid = `${BOB}@s.whatsapp.net`;
+const bobJid = pn(BOB);
 // Baileys holds events for up to 20 s after a first login unless the phone's history notification arrives.
 const HISTORY_WAIT_MS = 20_000;
 
+const fixture = useSandbox({ accounts: { [BOB]: 'Bob' }, linked: [[ALICE, 'Alice'], [ALICE, 'Alice']] });
 let sb: RunningSandbox;
 let alice1: RawClient;
 let alice2: RawClient;
-
-before(async () => {
-  sb = await sandbox();
-  await createAccount(sb, BOB, 'Bob');
-  alice1 = await linkedClient(sb, ALICE, 'Alice');
-  alice2 = await linkedClient(sb, ALICE, 'Alice');
-});
-after(async () => {
-  alice1.stop();
-  alice2.stop();
-  await sb.stop();
-});
+before(async () => ({ sb, clients: [alice1, alice2] } = await fixture.ready));
 
 test('buffered events flush right after linking, far below the 20 s history wait', async () => {
   for (const client of [alice1, alice2]) {
@@ -40,8 +30,7 @@ test('buffered events flush right after linking, far below the 20 s history wait
 
 test("chat modifications are stored and another companion of the account resyncs them after server_sync", async () => {
   const sent = await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: ALICE, text: 'something to archive' });
-  const upsert = await alice1.waitFor('messages.upsert', ({ messages }) => messages.some((m) => m.key.id === sent.body.id));
-  const message = upsert.messages.find((m) => m.key.id === sent.body.id)!;
+  const { message } = await upsertOf(alice1, sent.body.id);
   const lastMessages = [{ key: message.key, messageTimestamp: message.messageTimestamp }];
   const chatUpdate = (match: (u: any) => boolean) => alice2.next('chats.update', (updates) => updates.some((u) => u.id === bobJid && match(u)));
 

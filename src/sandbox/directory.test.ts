@@ -1,7 +1,7 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSandbox } from './index.js';
-import { createAccount, linkedClient, sandbox } from '../../test/support/sandbox-fixture.js';
+import { pn, useSandbox, worldGroup } from '../../test/support/sandbox-fixture.js';
 import { mediaDownloadOptions, type RawClient } from '../../test/support/raw-client.js';
 import { SMALL_PNG } from '../../test/support/images.js';
 import { groupJid } from './world/groups.js';
@@ -9,23 +9,12 @@ import { groupJid } from './world/groups.js';
 const ALICE = '15550404001';
 const BOB = '15550404002';
 const CAROL = '15550404003';
-const pn = (phone: string) => `${phone}@s.whatsapp.net`;
 
+const fixture = useSandbox({ accounts: { [BOB]: 'Bob' }, linked: [[ALICE, 'Alice'], [CAROL, 'Carol']] });
 let sb: RunningSandbox;
 let alice: RawClient;
 let carol: RawClient;
-
-before(async () => {
-  sb = await sandbox();
-  await createAccount(sb, BOB, 'Bob');
-  alice = await linkedClient(sb, ALICE, 'Alice');
-  carol = await linkedClient(sb, CAROL, 'Carol');
-});
-after(async () => {
-  alice.stop();
-  carol.stop();
-  await sb.stop();
-});
+before(async () => ({ sb, clients: [alice, carol] } = await fixture.ready));
 
 async function download(url: string): Promise<Buffer> {
   const { options } = await mediaDownloadOptions(sb.mediaCaPem);
@@ -63,20 +52,7 @@ test('profile pictures: set, read from the media host, remove (404 afterwards)',
 });
 
 test('group pictures: members set them, every member device is notified, non-members are refused', async () => {
-  const account = (phone: string) => sb.network.accounts.get(phone)!;
-  const group = sb.network.groups.create({
-    subject: 'Pictures',
-    subjectOwner: account(ALICE),
-    creator: account(ALICE),
-    announce: false,
-    locked: false,
-    joinApproval: false,
-    memberAddMode: 'admin_add',
-    ephemeral: 0,
-    addressingMode: 'lid'
-  });
-  group.members.set(ALICE, { account: account(ALICE), role: 'superadmin', joinedAt: group.createdAt });
-  group.members.set(CAROL, { account: account(CAROL), role: 'member', joinedAt: group.createdAt });
+  const group = worldGroup(sb, { subject: 'Pictures', creator: ALICE, members: [[ALICE, 'superadmin'], [CAROL, 'member']] });
   const gid = groupJid(group);
   await alice.sock!.updateProfilePicture(gid, SMALL_PNG);
   await carol.waitFor('contacts.update', (updates) => updates.some((u) => u.id === gid && u.imgUrl === 'changed'));

@@ -1,10 +1,10 @@
 // Raw Baileys against the sandbox's `w:g2` groups: creation and metadata, settings, permission errors and
 // participant changes, asserted through Baileys' return values and events on every member device.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GroupMetadata } from 'baileys';
 import type { RunningSandbox } from './index.js';
-import { accountIds, control, linkedClient, rejectsWithCode, sandbox } from '../../test/support/sandbox-fixture.js';
+import { control, groupUpdate, pn, rejectsWithCode, sock, useSandbox } from '../../test/support/sandbox-fixture.js';
 import type { RawClient } from '../../test/support/raw-client.js';
 
 const ALICE = '15550001111';
@@ -13,31 +13,17 @@ const CAROL = '15550003333';
 const DAVE = '15550004444';
 const EVE = '15550005555';
 
+const fixture = useSandbox({
+  accounts: { [CAROL]: 'Carol', [DAVE]: 'Dave' },
+  linked: [[ALICE, 'Alice'], [ALICE, 'Alice'], [BOB, 'Bob'], [EVE, 'Eve']]
+});
 let sb: RunningSandbox;
 let alice1: RawClient;
 let alice2: RawClient;
 let bob: RawClient;
 let eve: RawClient;
-const ids: Record<string, { jid: string; lid: string }> = {};
-
-before(async () => {
-  sb = await sandbox();
-  alice1 = await linkedClient(sb, ALICE, 'Alice');
-  alice2 = await linkedClient(sb, ALICE, 'Alice');
-  bob = await linkedClient(sb, BOB, 'Bob');
-  eve = await linkedClient(sb, EVE, 'Eve');
-  for (const phone of [ALICE, BOB, CAROL, DAVE, EVE]) ids[phone] = await accountIds(sb, phone);
-});
-after(async () => {
-  for (const client of [alice1, alice2, bob, eve]) client?.stop();
-  await sb.stop();
-});
-
-const sock = (client: RawClient) => client.sock!;
-const pn = (phone: string) => ids[phone]!.jid;
-const lid = (phone: string) => ids[phone]!.lid;
-const groupUpdate = (client: RawClient, id: string, match: (u: Record<string, unknown>) => boolean) =>
-  client.waitFor('groups.update', (updates) => updates.some((u) => u.id === id && match(u as Record<string, unknown>)));
+before(async () => ({ sb, clients: [alice1, alice2, bob, eve] } = await fixture.ready));
+const { lid } = fixture;
 const participantsUpdate = (client: RawClient, id: string, action: string) =>
   client.waitFor('group-participants.update', (u) => u.id === id && u.action === action);
 

@@ -1,17 +1,13 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import type { RunningSandbox } from './index.js';
-import { control, linkedClient, sandbox } from '../../test/support/sandbox-fixture.js';
+import { control, linkedClient, useSandbox } from '../../test/support/sandbox-fixture.js';
 import { RawClient } from '../../test/support/raw-client.js';
 
+const fixture = useSandbox();
 let sb: RunningSandbox;
-before(async () => {
-  sb = await sandbox();
-});
-after(async () => {
-  await sb.stop();
-});
+before(async () => ({ sb } = await fixture.ready));
 
 test('pairing-code linking: the phone enters the code the device shows', async () => {
   await control(sb, 'POST', '/sandbox/v1/accounts', { phone: '15550002001', name: 'Coder' });

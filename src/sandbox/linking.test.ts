@@ -1,16 +1,12 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSandbox } from './index.js';
-import { control, linkedClient, sandbox } from '../../test/support/sandbox-fixture.js';
+import { control, linkedClient, useSandbox } from '../../test/support/sandbox-fixture.js';
 import { RawClient } from '../../test/support/raw-client.js';
 
+const fixture = useSandbox();
 let sb: RunningSandbox;
-before(async () => {
-  sb = await sandbox();
-});
-after(async () => {
-  await sb.stop();
-});
+before(async () => ({ sb } = await fixture.ready));
 
 test('a raw Baileys client links by QR, restarts on 515 and opens with its LID', async () => {
   const client = await linkedClient(sb, '15550001111', 'Alice');

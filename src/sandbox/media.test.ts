@@ -1,29 +1,21 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { downloadMediaMessage } from 'baileys';
 import type { RunningSandbox } from './index.js';
-import { control, createAccount, linkedClient, phoneMessage, sandbox } from '../../test/support/sandbox-fixture.js';
+import { control, phoneMessage, pn, upsertOf, useSandbox } from '../../test/support/sandbox-fixture.js';
 import { mediaDownloadOptions, type RawClient } from '../../test/support/raw-client.js';
 import { SMALL_PNG } from '../../test/support/images.js';
 
 const ALICE = '15550606001';
 const BOB = '15550606002';
-const bobJid = `${BOB}@s.whatsapp.net`;
+const bobJid = pn(BOB);
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
+const fixture = useSandbox({ accounts: { [BOB]: 'Bob' }, linked: [[ALICE, 'Alice']], media: true });
 let sb: RunningSandbox;
 let alice: RawClient;
-
-before(async () => {
-  sb = await sandbox();
-  await createAccount(sb, BOB, 'Bob');
-  alice = await linkedClient(sb, ALICE, 'Alice', { mediaCaPem: sb.mediaCaPem });
-});
-after(async () => {
-  alice.stop();
-  await sb.stop();
-});
+before(async () => ({ sb, clients: [alice] } = await fixture.ready));
 
 test('image, document and audio uploads from a raw client are downloaded and decrypted by the simulated phone', async () => {
   const document = Buffer.from('quarterly numbers\n'.repeat(100));
@@ -53,8 +45,7 @@ test("a simulated phone's image is uploaded encrypted and a raw client downloads
     image: { base64: SMALL_PNG.toString('base64'), mimetype: 'image/png', caption: 'from the phone' }
   });
   assert.equal(sent.status, 200, JSON.stringify(sent.body));
-  const upsert = await alice.waitFor('messages.upsert', ({ messages }) => messages.some((m) => m.key.id === sent.body.id && !!m.message?.imageMessage));
-  const message = upsert.messages.find((m) => m.key.id === sent.body.id)!;
+  const { message } = await upsertOf(alice, sent.body.id, (m) => !!m.message?.imageMessage);
   assert.equal(message.message?.imageMessage?.caption, 'from the phone');
   assert.ok(message.message?.imageMessage?.url?.startsWith(sb.mediaUrl));
   const bytes = await downloadMediaMessage(message, 'buffer', await mediaDownloadOptions(sb.mediaCaPem));

@@ -1,54 +1,25 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSandbox } from './index.js';
-import { control, createAccount, linkedClient, phoneMessage, sandbox } from '../../test/support/sandbox-fixture.js';
+import { control, phoneMessage, upsertOf, useSandbox, worldGroup } from '../../test/support/sandbox-fixture.js';
 import type { RawClient } from '../../test/support/raw-client.js';
-import type { Account } from './world/accounts.js';
 import { groupJid, type AddressingMode } from './world/groups.js';
 
 const ALICE = '15550202001';
 const BOB = '15550202002';
 const CAROL = '15550202003';
 
+const fixture = useSandbox({ accounts: { [BOB]: 'Bob' }, linked: [[ALICE, 'Alice'], [CAROL, 'Carol']] });
 let sb: RunningSandbox;
 let alice: RawClient;
 let carol: RawClient;
+before(async () => ({ sb, clients: [alice, carol] } = await fixture.ready));
 
 /** Group state made directly in the world, independent of the group IQs. */
 function makeGroup(addressingMode: AddressingMode): string {
-  const account = (phone: string) => sb.network.accounts.get(phone) as Account;
-  const group = sb.network.groups.create({
-    subject: `Team ${addressingMode}`,
-    subjectOwner: account(ALICE),
-    creator: account(ALICE),
-    announce: false,
-    locked: false,
-    joinApproval: false,
-    memberAddMode: 'admin_add',
-    ephemeral: 0,
-    addressingMode
-  });
-  for (const [phone, role] of [[ALICE, 'superadmin'], [BOB, 'member'], [CAROL, 'member']] as const) {
-    group.members.set(phone, { account: account(phone), role, joinedAt: group.createdAt });
-  }
-  return groupJid(group);
+  const members = [[ALICE, 'superadmin'], [BOB, 'member'], [CAROL, 'member']] as const;
+  return groupJid(worldGroup(sb, { subject: `Team ${addressingMode}`, creator: ALICE, members, addressingMode }));
 }
-
-function upsertOf(client: RawClient, id: string) {
-  return client.waitFor('messages.upsert', ({ messages }) => messages.some((m) => m.key.id === id)).then(({ messages }) => messages.find((m) => m.key.id === id)!);
-}
-
-before(async () => {
-  sb = await sandbox();
-  await createAccount(sb, BOB, 'Bob');
-  alice = await linkedClient(sb, ALICE, 'Alice');
-  carol = await linkedClient(sb, CAROL, 'Carol');
-});
-after(async () => {
-  alice.stop();
-  carol.stop();
-  await sb.stop();
-});
 
 for (const mode of ['lid', 'pn'] as const) {
   test(`${mode} group: a raw client's sender-key message reaches a simulated phone, another client and its own phone`, async () => {
@@ -61,7 +32,7 @@ for (const mode of ['lid', 'pn'] as const) {
     assert.equal(atBob.chat, gid);
     assert.equal(atBob.participant, aliceUser);
     assert.equal(atBob.text, `hello ${mode} team`);
-    const atCarol = await upsertOf(carol, sent!.key.id!);
+    const { message: atCarol } = await upsertOf(carol, sent!.key.id!);
     assert.equal(atCarol.key.remoteJid, gid);
     assert.equal(atCarol.key.participant, aliceUser);
     assert.equal(atCarol.key.participantAlt, mode === 'lid' ? aliceAccount.pnJid : aliceAccount.lidJid);
@@ -82,12 +53,12 @@ for (const mode of ['lid', 'pn'] as const) {
       assert.equal(sent.status, 200, JSON.stringify(sent.body));
       ids.push(sent.body.id);
       for (const client of [alice, carol]) {
-        const message = await upsertOf(client, sent.body.id);
+        const { message } = await upsertOf(client, sent.body.id);
         assert.equal(message.key.participant, bobUser);
         assert.equal(message.message?.extendedTextMessage?.text, text);
       }
     }
-    const atCarol = await upsertOf(carol, ids[1]!);
+    const { message: atCarol } = await upsertOf(carol, ids[1]!);
     await carol.sock!.readMessages([atCarol.key]);
     const carolAccount = sb.network.accounts.get(CAROL)!;
     const read = await phoneMessage(sb, BOB, (m) => m.id === ids[1] && m.receipts.some((r: any) => r.type === 'read'), 'the read receipt');

@@ -1,27 +1,19 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decryptPollVote, proto } from 'baileys';
 import type { RunningSandbox } from './index.js';
-import { control, createAccount, linkedClient, phoneMessage, sandbox } from '../../test/support/sandbox-fixture.js';
+import { control, createAccount, phoneMessage, pn, upsertOf, useSandbox } from '../../test/support/sandbox-fixture.js';
 import type { RawClient } from '../../test/support/raw-client.js';
 
 const ALICE = '15550101001';
 const BOB = '15550101002';
-const bobJid = `${BOB}@s.whatsapp.net`;
+const bobJid = pn(BOB);
 
+const fixture = useSandbox({ accounts: { [BOB]: 'Bob' }, linked: [[ALICE, 'Alice']] });
 let sb: RunningSandbox;
 let alice: RawClient;
-
-before(async () => {
-  sb = await sandbox();
-  await createAccount(sb, BOB, 'Bob');
-  alice = await linkedClient(sb, ALICE, 'Alice');
-});
-after(async () => {
-  alice.stop();
-  await sb.stop();
-});
+before(async () => ({ sb, clients: [alice] } = await fixture.ready));
 
 test('a raw client message reaches the simulated phone decrypted, with a delivery receipt back and an own-phone copy', async () => {
   const sent = await alice.sock!.sendMessage(bobJid, { text: 'hello Bob' });
@@ -43,8 +35,7 @@ test('a raw client message reaches the simulated phone decrypted, with a deliver
 test('a simulated phone message reaches the raw client, and its read receipt is recorded at the phone', async () => {
   const sent = await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: ALICE, text: 'hi Alice' });
   assert.equal(sent.status, 200, JSON.stringify(sent.body));
-  const upsert = await alice.waitFor('messages.upsert', ({ messages }) => messages.some((m) => m.key.id === sent.body.id));
-  const message = upsert.messages.find((m) => m.key.id === sent.body.id)!;
+  const { message } = await upsertOf(alice, sent.body.id);
   assert.equal(message.message?.extendedTextMessage?.text ?? message.message?.conversation, 'hi Alice');
   assert.equal(message.key.fromMe, false);
   await alice.sock!.readMessages([message.key]);
@@ -90,9 +81,7 @@ test('a simulated phone replies, reacts, edits, revokes and sends polls, locatio
   const send = async (body: object) => {
     const response = await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: `${ALICE}@s.whatsapp.net`, ...body });
     assert.equal(response.status, 200, JSON.stringify(response.body));
-    return (await alice.waitFor('messages.upsert', ({ messages }) => messages.some((m) => m.key.id === response.body.id))).messages.find(
-      (m) => m.key.id === response.body.id
-    )!;
+    return (await upsertOf(alice, response.body.id)).message;
   };
   const first = await send({ text: 'first' });
   const reply = await send({ text: 'second', replyTo: first.key.id });

@@ -1,30 +1,19 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSandbox } from './index.js';
-import { control, createAccount, eventually, linkedClient, sandbox } from '../../test/support/sandbox-fixture.js';
+import { control, eventually, pn, useSandbox, worldGroup } from '../../test/support/sandbox-fixture.js';
 import type { RawClient } from '../../test/support/raw-client.js';
 import { groupJid } from './world/groups.js';
 
 const ALICE = '15550505001';
 const BOB = '15550505002';
 const CAROL = '15550505003';
-const pn = (phone: string) => `${phone}@s.whatsapp.net`;
 
+const fixture = useSandbox({ accounts: { [BOB]: 'Bob' }, linked: [[ALICE, 'Alice'], [CAROL, 'Carol']] });
 let sb: RunningSandbox;
 let alice: RawClient;
 let carol: RawClient;
-
-before(async () => {
-  sb = await sandbox();
-  await createAccount(sb, BOB, 'Bob');
-  alice = await linkedClient(sb, ALICE, 'Alice');
-  carol = await linkedClient(sb, CAROL, 'Carol');
-});
-after(async () => {
-  alice.stop();
-  carol.stop();
-  await sb.stop();
-});
+before(async () => ({ sb, clients: [alice, carol] } = await fixture.ready));
 
 /** The next presence update for `who` in `chat` with `state`; start waiting before triggering it. */
 const presenceOf = (client: RawClient, chat: string, who: string, state: string) =>
@@ -70,18 +59,7 @@ test("a raw client's availability and typing reach the other side", async () => 
 
 test('chat states in a group reach the other members with the typing participant', async () => {
   const account = (phone: string) => sb.network.accounts.get(phone)!;
-  const group = sb.network.groups.create({
-    subject: 'Typing',
-    subjectOwner: account(BOB),
-    creator: account(BOB),
-    announce: false,
-    locked: false,
-    joinApproval: false,
-    memberAddMode: 'admin_add',
-    ephemeral: 0,
-    addressingMode: 'lid'
-  });
-  for (const phone of [ALICE, BOB, CAROL]) group.members.set(phone, { account: account(phone), role: 'member', joinedAt: group.createdAt });
+  const group = worldGroup(sb, { subject: 'Typing', creator: BOB, members: [[ALICE, 'member'], [BOB, 'member'], [CAROL, 'member']] });
   const gid = groupJid(group);
   const bobTyping = presenceOf(alice, gid, account(BOB).lidJid, 'composing');
   await control(sb, 'POST', `/sandbox/v1/accounts/${BOB}/presence`, { type: 'composing', to: gid });

@@ -1,6 +1,10 @@
-// Starts an in-process sandbox whose root key this test process trusts, plus helpers for its control API.
+// Starts an in-process sandbox whose root key this test process trusts, plus helpers for its control API, the
+// `useSandbox` fixture that sets a sandbox test file's world up and tears it down, and small waiters on raw clients.
+import type { BaileysEventMap, MessageUpsertType, WAMessage, WASocket } from 'baileys';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { generateKeyPair } from '../../src/sandbox/wire/certs.js';
+import type { AddressingMode, Group, Role } from '../../src/sandbox/world/groups.js';
+import { fixtureHooks } from './fixture-hooks.js';
 import { RawClient, trustSandbox, type RawClientOptions } from './raw-client.js';
 
 const processRoot = generateKeyPair();
@@ -73,4 +77,124 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false> 
 /** The first message in a simulated phone's chats that matches. */
 export function phoneMessage(sb: RunningSandbox, phone: string, match: (message: any) => boolean, what = 'a message'): Promise<any> {
   return eventually(async () => (await control(sb, 'GET', `/sandbox/v1/accounts/${phone}/messages`)).body.messages.find(match), `${what} at ${phone}`);
+}
+
+type Linked = readonly (readonly [phone: string, name: string])[];
+
+/** One raw client for each `linked` entry, in order. */
+export type LinkedClients<L extends Linked> = { -readonly [K in keyof L]: RawClient };
+
+export interface SandboxSetup<L extends Linked> {
+  /** accounts (simulated phones with no linked client) to create first, phone → name */
+  accounts?: Record<string, string>;
+  /** raw clients to link by QR, in this order, as [phone, name]; a phone given twice gets two companions */
+  linked?: L;
+  /** whether the linked clients trust the sandbox media host, to upload media */
+  media?: boolean;
+}
+
+export interface SandboxFixture<L extends Linked> {
+  /** the running sandbox */
+  readonly sb: RunningSandbox;
+  /** the linked clients, in the order of `linked` */
+  readonly clients: LinkedClients<L>;
+  /** an account's LID JID */
+  readonly lid: (phone: string) => string;
+  /** this fixture, once its `before` hook has set everything up */
+  readonly ready: Promise<SandboxFixture<L>>;
+}
+
+/**
+ * Registers node:test `before`/`after` hooks (call it at a test file's top level): `before` starts a sandbox,
+ * creates `accounts` and links `linked`; `after` stops every client it linked, then the sandbox. Top-level
+ * `before` hooks do not wait for each other (Node 20 starts each as it is registered), so a file binds what its
+ * tests use by awaiting `ready` in a `before` of its own:
+ *
+ *     const fixture = useSandbox({ accounts: { [BOB]: 'Bob' }, linked: [[ALICE, 'Alice']] });
+ *     let sb: RunningSandbox;
+ *     let alice: RawClient;
+ *     before(async () => ({ sb, clients: [alice] } = await fixture.ready));
+ */
+export function useSandbox<const L extends Linked = []>(setup: SandboxSetup<L> = {}): SandboxFixture<L> {
+  let running: RunningSandbox | undefined;
+  const clients: RawClient[] = [];
+  const started = (): RunningSandbox => {
+    if (!running) throw new Error('the sandbox is not started yet: await fixture.ready in a before() hook');
+    return running;
+  };
+  const fixture: SandboxFixture<L> = {
+    get sb() {
+      return started();
+    },
+    clients: clients as unknown as LinkedClients<L>,
+    lid(phone) {
+      const account = started().network.accounts.get(phone);
+      if (!account) throw new Error(`no account ${phone}`);
+      return account.lidJid;
+    },
+    get ready() {
+      return ready;
+    }
+  };
+  const ready = fixtureHooks(
+    async () => {
+      const sb = (running = await sandbox());
+      for (const [phone, name] of Object.entries(setup.accounts ?? {})) await createAccount(sb, phone, name);
+      for (const [phone, name] of setup.linked ?? []) clients.push(await linkedClient(sb, phone, name, setup.media ? { mediaCaPem: sb.mediaCaPem } : {}));
+      return fixture;
+    },
+    async () => {
+      for (const client of clients) client.stop();
+      await running?.stop();
+    }
+  );
+  return fixture;
+}
+
+/** A phone number's PN JID. */
+export const pn = (phone: string): string => `${phone}@s.whatsapp.net`;
+
+/** A linked client's socket. */
+export const sock = (client: RawClient): WASocket => client.sock!;
+
+/** The first `messages.upsert` (seen or upcoming) carrying message `id` in a shape that matches, and that message. */
+export async function upsertOf(client: RawClient, id: string, match: (message: WAMessage) => boolean = () => true): Promise<{ type: MessageUpsertType; message: WAMessage }> {
+  const upsert = await client.waitFor('messages.upsert', ({ messages }) => messages.some((m) => m.key.id === id && match(m)));
+  return { type: upsert.type, message: upsert.messages.find((m) => m.key.id === id)! };
+}
+
+/** The first `groups.update` (seen or upcoming) with an update to group `id` that matches. */
+export function groupUpdate(client: RawClient, id: string, match: (update: Record<string, unknown>) => boolean): Promise<BaileysEventMap['groups.update']> {
+  return client.waitFor('groups.update', (updates) => updates.some((u) => u.id === id && match(u as Record<string, unknown>)));
+}
+
+export interface WorldGroupSpec {
+  subject: string;
+  /** phone of the account that created the group and set its subject */
+  creator: string;
+  /** [phone, role] of each member, in this order */
+  members: readonly (readonly [phone: string, role: Role])[];
+  addressingMode?: AddressingMode;
+}
+
+/** A group made directly in the sandbox world, without the group IQs, with a new group's default settings. */
+export function worldGroup(sb: RunningSandbox, { subject, creator, members, addressingMode = 'lid' }: WorldGroupSpec): Group {
+  const account = (phone: string) => {
+    const found = sb.network.accounts.get(phone);
+    if (!found) throw new Error(`no account ${phone}`);
+    return found;
+  };
+  const group = sb.network.groups.create({
+    subject,
+    subjectOwner: account(creator),
+    creator: account(creator),
+    announce: false,
+    locked: false,
+    joinApproval: false,
+    memberAddMode: 'admin_add',
+    ephemeral: 0,
+    addressingMode
+  });
+  for (const [phone, role] of members) group.members.set(phone, { account: account(phone), role, joinedAt: group.createdAt });
+  return group;
 }

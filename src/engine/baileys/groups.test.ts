@@ -1,11 +1,12 @@
 // Group commands and group events end to end: an engine session (Alice) against an in-process sandbox whose
 // other members act from their simulated phones through the control API.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineRemoteError } from '../errors.js';
 import type { EngineSession } from '../port.js';
-import { EngineSandbox, type SessionProbe } from '../testing/engine-sandbox.js';
+import type { EngineSandbox, SessionProbe } from '../testing/engine-sandbox.js';
 import type { GroupMetadata } from '../types.js';
+import { useEngineSandbox } from '../../../test/support/engine-fixture.js';
 
 const ALICE = '15550010001';
 const BOB = '15550010002';
@@ -20,25 +21,12 @@ const JPEG = Buffer.from(
   'base64'
 );
 
+const fixture = useEngineSandbox({ accounts: [BOB, CAROL, DAVE, EVE], linked: ALICE });
 let net: EngineSandbox;
 let alice: EngineSession;
 let probe: SessionProbe;
-const ids: Record<string, { jid: string; lid: string }> = {};
-
-before(async () => {
-  net = await EngineSandbox.start();
-  for (const phone of [BOB, CAROL, DAVE, EVE]) ids[phone] = await net.account(phone);
-  ({ session: alice, probe } = await net.linked(ALICE));
-  ids[ALICE] = { jid: alice.me!.id, lid: alice.me!.lid! };
-});
-after(async () => {
-  await alice?.stop();
-  await net.stop();
-});
-
-const pn = (phone: string) => ids[phone]!.jid;
-const lid = (phone: string) => ids[phone]!.lid;
-const person = (phone: string) => ({ jid: pn(phone), lid: lid(phone), pn: pn(phone) });
+before(async () => ({ net, session: alice, probe } = await fixture.ready));
+const { pn, lid, person } = fixture;
 const state = (gid: string) => net.ok('GET', `/sandbox/v1/groups/${encodeURIComponent(gid)}`);
 const act = (gid: string, as: string, action: string, input: { participants?: string[]; value?: unknown } = {}) =>
   net.ok('POST', `/sandbox/v1/groups/${encodeURIComponent(gid)}/actions`, { as, action, ...input });

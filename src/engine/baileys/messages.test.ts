@@ -1,10 +1,11 @@
 // Messaging and contact lookups end to end: an engine session (Alice) sends to and receives from simulated
 // phones in an in-process sandbox, and sees their receipts and presence.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineInvalidArgumentError } from '../errors.js';
 import type { EngineSession } from '../port.js';
-import { EngineSandbox, type SessionProbe } from '../testing/engine-sandbox.js';
+import type { EngineSandbox, SessionProbe } from '../testing/engine-sandbox.js';
+import { useEngineSandbox } from '../../../test/support/engine-fixture.js';
 
 const ALICE = '15550020001';
 const BOB = '15550020002';
@@ -19,23 +20,12 @@ interface PhoneMessage {
   message: { extendedTextMessage?: { contextInfo?: { stanzaId?: string } } };
 }
 
+const fixture = useEngineSandbox({ accounts: [BOB, CAROL], linked: ALICE });
 let net: EngineSandbox;
 let alice: EngineSession;
 let probe: SessionProbe;
-const ids: Record<string, { jid: string; lid: string }> = {};
-
-before(async () => {
-  net = await EngineSandbox.start();
-  for (const phone of [BOB, CAROL]) ids[phone] = await net.account(phone);
-  ({ session: alice, probe } = await net.linked(ALICE));
-  ids[ALICE] = { jid: alice.me!.id, lid: alice.me!.lid! };
-});
-after(async () => {
-  await alice?.stop();
-  await net.stop();
-});
-
-const person = (phone: string) => ({ jid: ids[phone]!.jid, lid: ids[phone]!.lid, pn: ids[phone]!.jid });
+before(async () => ({ net, session: alice, probe } = await fixture.ready));
+const { ids, person } = fixture;
 const inbox = async (phone: string) => (await net.ok<{ messages: PhoneMessage[] }>('GET', `/sandbox/v1/accounts/${phone}/messages`)).messages;
 const phoneSends = (phone: string, body: Record<string, unknown>) => net.ok<{ id: string }>('POST', `/sandbox/v1/accounts/${phone}/messages`, body);
 
