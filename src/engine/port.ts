@@ -67,6 +67,8 @@ export interface SendTextOptions {
   quotedId?: string;
 }
 
+export type InviteAcceptance = { status: 'joined'; groupId: string } | { status: 'pending' };
+
 export interface GroupCommands {
   /** every group the account participates in */
   list(): Promise<GroupMetadata[]>;
@@ -84,8 +86,8 @@ export interface GroupCommands {
   inviteCode(groupId: string): Promise<string>;
   /** revokes the current link and returns the new code */
   revokeInvite(groupId: string): Promise<string>;
-  /** joins through an invite code and returns the group id */
-  acceptInvite(code: string): Promise<string>;
+  /** joins through an invite code: joined at once, or a join request pending the admins' approval */
+  acceptInvite(code: string): Promise<InviteAcceptance>;
   inviteInfo(code: string): Promise<GroupMetadata>;
   participants(groupId: string, action: 'add' | 'remove' | 'promote' | 'demote', jids: string[]): Promise<ParticipantResult[]>;
   joinRequests(groupId: string): Promise<JoinRequest[]>;

@@ -101,6 +101,8 @@ export interface GroupChanges {
   joinApprovalMode?: boolean;
   /** disappearing-message timer in seconds, 0 = off */
   ephemeral?: number;
+  /** WhatsApp's id of the new group picture; null when the picture was removed */
+  pictureId?: string | null;
 }
 
 export interface GroupUpdate {

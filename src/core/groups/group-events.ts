@@ -3,16 +3,14 @@
 // not ours: the invites capability emits their `group.update` with the old and new code and the lineage.
 // WARest `group_update` consumers read `update`, in Baileys' field names; `changes` has ours.
 import type { ContactRef, GroupChanges } from '../../engine/types.js';
-import type { EventTranslator, SessionRuntime } from '../sessions/session-runtime.js';
+import type { EventTranslator } from '../sessions/session-runtime.js';
 
-export type GroupSettingChanges = Omit<GroupChanges, 'inviteCode'> & {
-  /** the new picture's URL, null when it was removed */
-  picture?: string | null;
-};
+export type GroupSettingChanges = Omit<GroupChanges, 'inviteCode'>;
 
-function warestUpdate({ description, memberAddMode, ephemeral, ...same }: GroupSettingChanges): Record<string, unknown> {
+function warestUpdate({ description, memberAddMode, ephemeral, pictureId, ...same }: GroupSettingChanges): Record<string, unknown> {
   return {
     ...same,
+    ...(pictureId !== undefined ? { picture: pictureId } : {}),
     ...(description !== undefined ? { desc: description } : {}),
     ...(memberAddMode !== undefined ? { memberAddMode: memberAddMode === 'all_member_add' } : {}),
     ...(ephemeral !== undefined ? { ephemeralDuration: ephemeral } : {})
@@ -48,13 +46,3 @@ export const groupEventTranslator: EventTranslator = (runtime, emit) => {
   ];
   return () => offs.forEach((off) => off());
 };
-
-/**
- * A picture change made through this API. The engine reports no picture changes (it drops WhatsApp's picture
- * notification), so changes made on a phone produce no event; ours are recorded here.
- */
-export function recordPictureChange(runtime: SessionRuntime, groupId: string, pictureUrl: string | null): void {
-  const me = runtime.me;
-  const author = me ? { jid: me.id, lid: me.lid, pn: me.id } : null;
-  runtime.record('group.update', groupUpdatePayload(runtime.id, groupId, author, { picture: pictureUrl }));
-}

@@ -55,23 +55,10 @@ async function visiblePicture(ctx: SessionContext, groupId: string): Promise<str
   }
 }
 
-/**
- * With join approval on, WhatsApp answers the join with a pending request instead of the group, and the engine
- * reports that answer as one without a group id (a 500 from `groups.acceptInvite`); the preview taken first
- * tells the two apart.
- */
-function isPendingApproval(info: GroupMetadata, err: unknown): boolean {
-  return info.joinApprovalMode && err instanceof EngineRemoteError && err.code === 500 && err.operation === 'groups.acceptInvite';
-}
-
 export async function joinViaInviteLink(ctx: SessionContext, code: string): Promise<Outcome> {
   const info = await byCode(code, () => ctx.engine.groups.inviteInfo(code));
-  try {
-    const groupId = await byCode(code, () => ctx.engine.groups.acceptInvite(code));
-    metadataSource(ctx).invalidate(groupId);
-    return succeeded('Joined group via link', { ...resultBase(ctx), groupId, status: 'success joined group' });
-  } catch (err) {
-    if (!isPendingApproval(info, err)) throw err;
-    return succeeded('Joined group via link', { ...resultBase(ctx), groupId: info.id, status: 'pending approval to join' });
-  }
+  const joined = await byCode(code, () => ctx.engine.groups.acceptInvite(code));
+  if (joined.status === 'pending') return succeeded('Joined group via link', { ...resultBase(ctx), groupId: info.id, status: 'pending approval to join' });
+  metadataSource(ctx).invalidate(joined.groupId);
+  return succeeded('Joined group via link', { ...resultBase(ctx), groupId: joined.groupId, status: 'success joined group' });
 }

@@ -2,10 +2,8 @@
 // downloaded for a caller who may not change it), or remove it.
 import { EngineError } from '../../engine/errors.js';
 import { GatewayError } from '../errors.js';
-import type { SessionRuntime } from '../sessions/session-runtime.js';
 import { requireEditor, requireMember, type GroupContext } from './group-context.js';
 import { groupCall } from './group-call.js';
-import { recordPictureChange } from './group-events.js';
 import { resultBase, succeeded, type Outcome } from './group-view.js';
 import { loadPicture, type PictureLoadOptions, type PictureSource } from './picture-input.js';
 
@@ -16,7 +14,7 @@ export async function getGroupPicture(ctx: GroupContext): Promise<Outcome> {
   return succeeded('Group picture', { ...resultBase(ctx), pictureUrl: await readPicture(ctx) });
 }
 
-export async function setGroupPicture(ctx: GroupContext, runtime: SessionRuntime, source: PictureSource, options: PictureLoadOptions): Promise<Outcome> {
+export async function setGroupPicture(ctx: GroupContext, source: PictureSource, options: PictureLoadOptions): Promise<Outcome> {
   await requireEditor(ctx, 'change the group picture');
   const image = await loadPicture(source, options);
   await groupCall(ctx, 'change the group picture', async () => {
@@ -29,13 +27,11 @@ export async function setGroupPicture(ctx: GroupContext, runtime: SessionRuntime
     }
   });
   const pictureUrl = await readPicture(ctx);
-  recordPictureChange(runtime, ctx.groupId, pictureUrl);
   return succeeded('Group picture updated', { ...resultBase(ctx), pictureUrl, status: 'success update group picture' });
 }
 
-export async function removeGroupPicture(ctx: GroupContext, runtime: SessionRuntime): Promise<Outcome> {
+export async function removeGroupPicture(ctx: GroupContext): Promise<Outcome> {
   await requireEditor(ctx, 'remove the group picture');
   await groupCall(ctx, 'remove the group picture', () => ctx.engine.groups.removePicture(ctx.groupId));
-  recordPictureChange(runtime, ctx.groupId, null);
   return succeeded('Group picture removed', { ...resultBase(ctx), status: 'success remove group picture' });
 }

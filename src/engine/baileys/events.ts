@@ -62,7 +62,12 @@ export class EventMapper {
   private async upserts(messages: WAMessage[]): Promise<void> {
     const { emitter, resolver, recentMessages } = this.deps;
     for (const msg of messages) {
-      // Group notifications also arrive as stub messages; they are reported by the group events instead.
+      // Group notifications also arrive as stub messages and are reported by the group events, except the
+      // picture change, which Baileys reports only this way.
+      if (msg.messageStubType === proto.WebMessageInfo.StubType.GROUP_CHANGE_ICON && isJidGroup(msg.key.remoteJid ?? undefined)) {
+        const author = await resolver.ref(msg.key.participant ?? msg.participant, msg.key.participantAlt);
+        emitter.emit('group_update', { groupId: msg.key.remoteJid!, author, changes: { pictureId: msg.messageStubParameters?.[0] ?? null } });
+      }
       if (msg.messageStubType) continue;
       const protocol = msg.message?.protocolMessage;
       if (protocol) {

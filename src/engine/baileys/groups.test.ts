@@ -130,6 +130,13 @@ test('events from other members: changes, adds and leaves made on their phones',
   assert.deepEqual(leave, { groupId: id, author: person(CAROL), action: 'leave', participants: [person(CAROL)] });
   const ephemeral = await probe.waitFor('group_update', (u) => u.groupId === id && u.changes.ephemeral !== undefined, { from });
   assert.deepEqual(ephemeral, { groupId: id, author: person(BOB), changes: { ephemeral: 604_800 } });
+
+  const { pictureId } = await act(id, BOB, 'picture', { value: Buffer.from('not really a jpeg').toString('base64') });
+  const picture = await probe.waitFor('group_update', (u) => u.groupId === id && u.changes.pictureId !== undefined, { from });
+  assert.deepEqual(picture, { groupId: id, author: person(BOB), changes: { pictureId } });
+  await act(id, BOB, 'picture');
+  const removed = await probe.waitFor('group_update', (u) => u.groupId === id && u.changes.pictureId === null, { from });
+  assert.deepEqual(removed.author, person(BOB));
 });
 
 test('invites: code, revoke, info, and joining a group by its code', async () => {
@@ -144,7 +151,7 @@ test('invites: code, revoke, info, and joining a group by its code', async () =>
 
   const bobs = await net.ok<{ id: string }>('POST', `/sandbox/v1/accounts/${BOB}/groups`, { subject: 'Bob’s', participants: [CAROL] });
   const { code: bobsCode } = await act(bobs.id, BOB, 'invite_code');
-  assert.equal(await alice.groups.acceptInvite(bobsCode), bobs.id);
+  assert.deepEqual(await alice.groups.acceptInvite(bobsCode), { status: 'joined', groupId: bobs.id });
   const joined = await alice.groups.metadata(bobs.id);
   assert.equal(joined.participants.find((p) => p.jid === pn(ALICE))?.admin, null);
 });

@@ -108,7 +108,9 @@ export function makeGroupCommands(ctx: CommandContext): GroupCommands {
     },
     async acceptInvite(code) {
       const invite = inviteCode(code);
-      return required(await call('groups.acceptInvite', (sock) => sock.groupAcceptInvite(invite)), 'groups.acceptInvite', 'group id');
+      // With join approval on, WhatsApp answers with a membership request instead of the group: no group id.
+      const groupId = await call('groups.acceptInvite', (sock) => sock.groupAcceptInvite(invite));
+      return groupId ? { status: 'joined', groupId: groupJid(groupId) } : { status: 'pending' };
     },
     async inviteInfo(code) {
       const invite = inviteCode(code);

@@ -2,7 +2,7 @@
 // with room for a base64 image half again over the limit, whatever the general body limit, so an oversized
 // picture gets the picture's own 413 message rather than the body's.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { groupContext, type GroupContext } from '../../core/groups/group-context.js';
+import { groupContext } from '../../core/groups/group-context.js';
 import { getGroupPicture, removeGroupPicture, setGroupPicture } from '../../core/groups/group-picture.js';
 import { parsePictureSource, PICTURE_MAX_BYTES } from '../../core/groups/picture-input.js';
 import { actionRoute } from '../route-table.js';
@@ -11,7 +11,6 @@ import { answer, fields, GROUP_FIELDS, requiredText, TEXT, type GroupRoutesConte
 const PICTURE_BODY_LIMIT = Math.ceil((PICTURE_MAX_BYTES * 1.5) / 3) * 4 + 64 * 1024;
 
 export function registerGroupPictureRoutes(app: FastifyInstance, { group, pictures }: GroupRoutesContext): void {
-  const runtimeOf = (ctx: GroupContext) => group.sessions.runtime(ctx.session.id)!;
   const withGroup = (request: FastifyRequest) => groupContext(group, request);
 
   app.route(
@@ -36,7 +35,7 @@ export function registerGroupPictureRoutes(app: FastifyInstance, { group, pictur
       handler: async (request, reply) => {
         const source = parsePictureSource(requiredText(request, ['picture', 'image', 'photo', 'avatar'], 'a data URI (data:image/jpeg;base64,…) or an http(s) URL'));
         const ctx = await withGroup(request);
-        return answer(reply, await setGroupPicture(ctx, runtimeOf(ctx), source, pictures));
+        return answer(reply, await setGroupPicture(ctx, source, pictures));
       }
     })
   );
@@ -46,7 +45,7 @@ export function registerGroupPictureRoutes(app: FastifyInstance, { group, pictur
       schema: { body: fields(GROUP_FIELDS) },
       handler: async (request, reply) => {
         const ctx = await withGroup(request);
-        return answer(reply, await removeGroupPicture(ctx, runtimeOf(ctx)));
+        return answer(reply, await removeGroupPicture(ctx));
       }
     })
   );
