@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib';
 import { proto } from 'baileys';
 import type { SandboxNetwork } from '../network.js';
 import { node, stanzaId, unixNow } from '../stanza.js';
-import type { Companion } from '../world/accounts.js';
+import type { Account, Companion } from '../world/accounts.js';
 import { encryptFor } from '../routing/encrypt.js';
 
 export async function sendFromPhone(network: SandboxNetwork, companion: Companion, message: proto.IMessage): Promise<void> {
@@ -17,6 +17,23 @@ export async function sendFromPhone(network: SandboxNetwork, companion: Companio
       node('enc', { v: '2', type }, Buffer.from(ciphertext))
     ])
   );
+}
+
+/**
+ * The people a phone knows, whose PN↔LID mappings its history sync carries: itself, the members of its groups and
+ * the people it has chatted with — as WhatsApp does. Not the whole network: with many accounts that would hand every
+ * new device every mapping (quadratic work for a gateway linking many numbers).
+ */
+function knownAccounts(network: SandboxNetwork, account: Account): Account[] {
+  const known = new Set<Account>([account]);
+  for (const group of network.groups.of(account)) for (const member of group.members.values()) known.add(member.account);
+  for (const message of account.inbox) {
+    for (const jid of [message.from, message.chat]) {
+      const other = network.accounts.resolve(jid)?.account;
+      if (other) known.add(other);
+    }
+  }
+  return [...known];
 }
 
 export function startPhoneBootstrap(network: SandboxNetwork, companion: Companion): void {
@@ -37,7 +54,7 @@ export function startPhoneBootstrap(network: SandboxNetwork, companion: Companio
   const history = proto.HistorySync.encode({
     syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
     conversations: [],
-    phoneNumberToLidMappings: network.accounts.all().map((a) => ({ pnJid: a.pnJid, lidJid: a.lidJid }))
+    phoneNumberToLidMappings: knownAccounts(network, account).map((a) => ({ pnJid: a.pnJid, lidJid: a.lidJid }))
   }).finish();
   const historyNotice: proto.IMessage = {
     protocolMessage: {
