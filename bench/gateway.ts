@@ -119,6 +119,10 @@ export async function run(): Promise<void> {
     });
     gateway = restarted;
     report(`sessions restored after a restart (N = ${linked})`, linked / (ms / 1000), 'sessions/s', linkRate);
+    // Steady state: the same sessions, connected, without the transient memory linking them left behind.
+    await waitForIdle(gateway.child.pid!);
+    report(`RSS per connected idle session after the restart (N = ${linked})`, ((await rssBytes(gateway.child.pid!)) - idleRss) / linked / 2 ** 20, 'MiB', { label: 'the goal of 6 MiB', value: 6 });
+    await throughput(`server/ping (${linked} restored sessions)`, '/api/v1/server/ping', false);
   } finally {
     await stop(gateway.child);
     sandbox.child.kill('SIGTERM');
