@@ -55,7 +55,7 @@ export function inviteEventTranslator(deps: InviteEventDeps): EventTranslator {
     };
 
     const joined = ({ groupId, author, participants }: GroupParticipantsUpdate) => {
-      // Joining by link is the only add a participant authors for themselves alone (see docs/invite-governance.md).
+      // Joining by link is the only add a participant authors for themselves alone (see "Lineage" in the README).
       const selfJoin = participants.length === 1 && !!author && sameUser(author, participants[0]!);
       for (const participant of participants) {
         if (isUs(engine, participant)) continue;
