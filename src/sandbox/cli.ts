@@ -10,7 +10,8 @@ const { values } = parseArgs({
     'control-port': { type: 'string', default: '0' },
     'media-port': { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
-    'log-level': { type: 'string', default: process.env.SANDBOX_LOG_LEVEL ?? 'info' }
+    'log-level': { type: 'string', default: process.env.SANDBOX_LOG_LEVEL ?? 'info' },
+    'history-mappings': { type: 'string', default: 'all' }
   }
 });
 
@@ -23,12 +24,18 @@ function port(name: string, raw: string | undefined): number {
   return value;
 }
 
+const historyMappings = values['history-mappings'];
+if (historyMappings !== 'all' && historyMappings !== 'known') {
+  console.error(`--history-mappings must be "all" (every account in everyone's address book) or "known" (contacts only), got "${historyMappings}"`);
+  process.exit(2);
+}
 const logger = sandboxLogger(values['log-level']);
 const sandbox = await startSandbox({
   host: values.host,
   port: port('port', values.port),
   controlPort: port('control-port', values['control-port']),
   mediaPort: port('media-port', values['media-port']),
+  historyMappings,
   logger
 });
 process.stdout.write(

@@ -18,6 +18,7 @@ export interface SandboxOptions {
   logger?: SandboxLogger;
   /** reuse a root key (e.g. one trusted process-wide); a fresh one is made otherwise */
   rootKey?: KeyPair;
+  historyMappings?: 'all' | 'known';
 }
 
 export interface RunningSandbox {
@@ -36,7 +37,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? sandboxLogger();
   const authority = createCertificateAuthority(options.rootKey);
-  const network = new SandboxNetwork({ authority, logger, modules: sandboxFeatures });
+  const network = new SandboxNetwork({ authority, logger, modules: sandboxFeatures, historyMappings: options.historyMappings });
 
   const media = await startMediaHost({ host, port: options.mediaPort ?? 0 });
   network.mediaHost = `${host}:${media.port}`;

@@ -21,6 +21,8 @@ export interface NetworkOptions {
   /** host:port of the sandbox media server, announced in media_conn answers */
   mediaHost?: string;
   recorderCapacity?: number;
+  /** whose PN↔LID mappings a fresh device's history sync carries: every account (default) or the phone's known ones */
+  historyMappings?: 'all' | 'known';
 }
 
 export class SandboxNetwork {
@@ -34,6 +36,7 @@ export class SandboxNetwork {
   readonly logger: SandboxLogger;
   readonly linking: Linking;
   mediaHost: string | undefined;
+  readonly historyMappings: 'all' | 'known';
   private readonly live = new Map<string, SandboxConnection>();
   private readonly connections = new Set<SandboxConnection>();
 
@@ -41,6 +44,7 @@ export class SandboxNetwork {
     this.authority = options.authority;
     this.logger = options.logger;
     this.mediaHost = options.mediaHost;
+    this.historyMappings = options.historyMappings ?? 'all';
     this.recorder = new StanzaRecorder(options.recorderCapacity);
     this.linking = new Linking(this);
     for (const register of options.modules) register(this.router);

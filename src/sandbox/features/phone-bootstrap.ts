@@ -20,9 +20,10 @@ export async function sendFromPhone(network: SandboxNetwork, companion: Companio
 }
 
 /**
- * The people a phone knows, whose PN↔LID mappings its history sync carries: itself, the members of its groups and
- * the people it has chatted with — as WhatsApp does. Not the whole network: with many accounts that would hand every
- * new device every mapping (quadratic work for a gateway linking many numbers).
+ * With `historyMappings: 'known'`, the people whose PN↔LID mappings a phone's history sync carries: itself, the
+ * members of its groups and the people it has chatted with. The default, 'all', treats every sandbox account as
+ * being in everyone's address book (small test worlds); with hundreds of accounts that hands every new device
+ * every mapping, quadratic work for a gateway linking many numbers, so load tests use 'known'.
  */
 function knownAccounts(network: SandboxNetwork, account: Account): Account[] {
   const known = new Set<Account>([account]);
@@ -54,7 +55,10 @@ export function startPhoneBootstrap(network: SandboxNetwork, companion: Companio
   const history = proto.HistorySync.encode({
     syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
     conversations: [],
-    phoneNumberToLidMappings: knownAccounts(network, account).map((a) => ({ pnJid: a.pnJid, lidJid: a.lidJid }))
+    phoneNumberToLidMappings: (network.historyMappings === 'all' ? network.accounts.all() : knownAccounts(network, account)).map((a) => ({
+      pnJid: a.pnJid,
+      lidJid: a.lidJid
+    }))
   }).finish();
   const historyNotice: proto.IMessage = {
     protocolMessage: {
