@@ -7,6 +7,7 @@ import type { EngineLogger, EngineNetwork } from '../port.js';
 import type { EngineOptions } from '../options.js';
 import type { SessionAuth } from './auth-state.js';
 import type { BoundedMap } from './bounded-map.js';
+import { withKeyedAsyncLocalStorage } from '../../lib/keyed-async-local-storage.js';
 
 export interface SocketDeps {
   auth: SessionAuth;
@@ -39,7 +40,8 @@ function trustRoot(rootHex: string, logger: EngineLogger): void {
 
 export function createSocket({ auth, network, options, logger, groupMetadata, recentMessages }: SocketDeps): WASocket {
   if (network.trustRootHex) trustRoot(network.trustRootHex, logger);
-  return makeWASocket({
+  // Each socket's key-transaction storage shares one real AsyncLocalStorage (see lib/keyed-async-local-storage.ts).
+  return withKeyedAsyncLocalStorage(() => makeWASocket({
     ...(network.wsUrl ? { waWebSocketUrl: network.wsUrl } : {}),
     auth: auth.state,
     logger: logger.child({ component: 'baileys' }),
@@ -54,7 +56,7 @@ export function createSocket({ auth, network, options, logger, groupMetadata, re
     emitOwnEvents: false,
     cachedGroupMetadata: async (jid) => groupMetadata.get(jid),
     getMessage: async (key) => (key.id ? (recentMessages.get(key.id)?.message ?? undefined) : undefined)
-  });
+  }));
 }
 
 /** Closes a socket (Baileys' `end`), waiting at most a few seconds for the closing handshake. Never throws. */

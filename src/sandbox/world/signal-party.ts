@@ -10,6 +10,7 @@ import {
   type SignalDataTypeMap,
   type SignalKeyStore
 } from 'baileys';
+import { withKeyedAsyncLocalStorage } from '../../lib/keyed-async-local-storage.js';
 import { Curve } from 'baileys';
 import type { KeyPair } from '../wire/certs.js';
 import { silentLogger } from '../logger.js';
@@ -61,7 +62,7 @@ export class SignalParty {
     // prekey must be re-signed with it.
     this.creds = identity ? { ...fresh, signedIdentityKey: identity, signedPreKey: signedKeyPair(identity, 1) } : fresh;
     const store = memoryKeyStore();
-    this.keys = addTransactionCapability(store, silentLogger, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
+    this.keys = withKeyedAsyncLocalStorage(() => addTransactionCapability(store, silentLogger, { maxCommitRetries: 1, delayBetweenTriesMs: 0 }));
     this.repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository(
       { creds: this.creds, keys: this.keys as any },
       silentLogger,
