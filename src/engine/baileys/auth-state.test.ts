@@ -51,3 +51,26 @@ test('a failed creds write is retried by flush(); after purge nothing is written
   assert.ok(store.empty);
   assert.equal(store.purges, 1);
 });
+
+test('keys are cached, boundedly, except pre-keys, which are always read from the store', async () => {
+  const store = new MemoryAuthStore();
+  const reads: string[] = [];
+  const getKeys = store.getKeys.bind(store);
+  store.getKeys = async (type, ids) => {
+    reads.push(...ids.map((id) => `${type}/${id}`));
+    return getKeys(type, ids);
+  };
+  const auth = await SessionAuth.load(store, testLogger);
+  const record = (n: number) => ({ [`peer${n}.0`]: new Uint8Array([n % 256]) });
+  await auth.state.keys.set({ 'pre-key': { '1': { public: Buffer.from([1]), private: Buffer.from([2]) } }, session: record(0) });
+  await auth.state.keys.get('pre-key', ['1']);
+  await auth.state.keys.get('session', ['peer0.0']);
+  assert.deepEqual(reads, ['pre-key/1'], 'the session record came from the cache, the pre-key from the store');
+
+  for (let n = 1; n <= 1000; n++) await auth.state.keys.set({ session: record(n) });
+  reads.length = 0;
+  const { 'peer0.0': oldest } = await auth.state.keys.get('session', ['peer0.0']);
+  const { 'peer1000.0': newest } = await auth.state.keys.get('session', ['peer1000.0']);
+  assert.deepEqual(reads, ['session/peer0.0'], 'the oldest of 1,001 records was evicted, the newest is cached');
+  assert.deepEqual([oldest?.[0], newest?.[0]], [0, 1000 % 256]);
+});

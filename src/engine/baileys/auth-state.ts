@@ -8,11 +8,33 @@ import {
   proto,
   type AuthenticationCreds,
   type AuthenticationState,
+  type CacheStore,
   type SignalDataSet,
   type SignalDataTypeMap,
   type SignalKeyStore
 } from 'baileys';
 import type { AuthStateStore, EngineLogger } from '../port.js';
+import { BoundedMap } from './bounded-map.js';
+
+// Baileys' default key cache keeps every key it sees for five to fifteen minutes: right after linking, that is
+// the whole batch of uploaded pre-keys (0.2 MiB a session, measured), which nothing reads again soon. This one
+// is bounded and skips pre-keys (each is read once, when a contact's first message uses it), so it holds the hot
+// keys (session records, identities, sender keys) and leaves the rest to the store.
+const SIGNAL_KEY_CACHE_ENTRIES = 256;
+const UNCACHED_PREFIX = 'pre-key.';
+
+function signalKeyCache(): CacheStore {
+  const entries = new BoundedMap<string, unknown>(SIGNAL_KEY_CACHE_ENTRIES);
+  return {
+    get: <T>(key: string) => entries.get(key) as T | undefined,
+    set: (key, value) => {
+      if (key.startsWith(UNCACHED_PREFIX)) entries.delete(key);
+      else entries.set(key, value);
+    },
+    del: (key) => entries.delete(key),
+    flushAll: () => entries.clear()
+  };
+}
 
 export class SessionAuth {
   readonly state: AuthenticationState;
@@ -25,7 +47,7 @@ export class SessionAuth {
     creds: AuthenticationCreds,
     private readonly logger: EngineLogger
   ) {
-    this.state = { creds, keys: makeCacheableSignalKeyStore(this.storeKeys(), logger) };
+    this.state = { creds, keys: makeCacheableSignalKeyStore(this.storeKeys(), logger, signalKeyCache()) };
   }
 
   static async load(store: AuthStateStore, logger: EngineLogger): Promise<SessionAuth> {

@@ -1,5 +1,5 @@
 // A Map that keeps at most `limit` entries, dropping the least recently written one. Backs the adapter's
-// in-memory caches (recent messages for retries and quotes, group metadata for sends).
+// in-memory caches (recent messages for retries and quotes, group metadata for sends, Signal keys).
 
 export class BoundedMap<K, V> {
   private readonly entries = new Map<K, V>();
@@ -22,5 +22,9 @@ export class BoundedMap<K, V> {
 
   has(key: K): boolean {
     return this.entries.has(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 }
