@@ -2,6 +2,7 @@
 // the webhook dispatcher and the HTTP app, then listens and resumes the sessions that were running.
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
+import { Registry } from 'prom-client';
 import { redactConfig, type Config } from './config.js';
 import { ensureAdminKey } from './core/auth/admin-key.js';
 import { storeAuthResolver } from './core/auth/resolver.js';
@@ -14,6 +15,7 @@ import type { EngineNetwork } from './engine/port.js';
 import { baileysEngine } from './engine/baileys/index.js';
 import { WebhookDispatcher } from './events/dispatcher.js';
 import { buildHttpApp } from './http/app.js';
+import { registerGatewayMetrics } from './http/gateway-metrics.js';
 import { groupRoutes } from './http/routes/groups.js';
 import { inviteRoutes } from './http/routes/invites.js';
 import { wawpInviteRoutes } from './http/routes/invites-wawp.js';
@@ -22,6 +24,7 @@ import { sessionRoutes } from './http/routes/sessions.js';
 import type { RestartRequest } from './http/types.js';
 import { openDatabase } from './store/open-database.js';
 import { deleteSetting, getSetting, setSetting } from './store/repos/settings.js';
+import { countUnsettledDeliveries } from './store/repos/webhook-deliveries.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -53,6 +56,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger.warn('generated an admin API key on first start; it was printed once above');
   }
 
+  const metricsRegistry = new Registry();
+  const metrics = registerGatewayMetrics(metricsRegistry, {
+    liveStatuses: () => sessions.liveStatuses(),
+    webhookBacklog: () => countUnsettledDeliveries(db)
+  });
+
   const invites = new InviteGovernance({
     db,
     logger: logger.child({ component: 'invites' }),
@@ -67,6 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs },
     resumeStaggerMs: config.resumeStaggerMs,
     translators: [engineEventTranslator, groupEventTranslator, invites.translator],
+    onStatus: (_sessionId, status) => metrics.sessionStatusChanged(status),
     onQr: options.printQr
       ? (sessionId, qr) => void qrTerminal(qr).then((art) => process.stdout.write(`\nScan to link session "${sessionId}":\n${art}\n`))
       : undefined
@@ -77,7 +87,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     timeoutMs: config.webhookTimeoutMs,
     maxAttempts: config.webhookMaxAttempts,
-    allowPrivate: config.webhookAllowPrivate
+    allowPrivate: config.webhookAllowPrivate,
+    onAttempt: (state) => metrics.webhookAttempted(state)
   });
 
   const auth = storeAuthResolver(db);
@@ -85,6 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     config,
     logger,
     auth,
+    metricsRegistry,
     health: { databaseOk: () => store.ping(), sessionsRestored: () => sessions.sessionsRestored },
     server: {
       async sessionsByState() {

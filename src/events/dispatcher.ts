@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Db } from '../store/database.js';
+import type { DeliveryState } from '../store/tables/webhook-deliveries.js';
 import { appendDeliveryAttempt } from '../store/repos/delivery-log.js';
 import {
   claimDelivery,
@@ -43,7 +44,11 @@ export interface DispatcherOptions {
   retention?: WebhookRetention;
   /** How often old events and attempt logs are pruned. Default 10 min. */
   pruneIntervalMs?: number;
+  /** Told the state each completed attempt left its delivery in (for metrics). */
+  onAttempt?: (state: AttemptState) => void;
 }
+
+export type AttemptState = Exclude<DeliveryState, 'in_flight'>;
 
 const DAY_MS = 86_400_000;
 
@@ -52,7 +57,8 @@ export class WebhookDispatcher {
   readonly #logger: Logger | undefined;
   readonly #policy: RetryPolicy;
   readonly #breaker: CircuitBreaker;
-  readonly #options: Required<Omit<DispatcherOptions, 'db' | 'logger' | 'retention'>> & { retention: WebhookRetention };
+  readonly #options: Required<Omit<DispatcherOptions, 'db' | 'logger' | 'retention' | 'onAttempt'>> & { retention: WebhookRetention };
+  readonly #onAttempt: ((state: AttemptState) => void) | undefined;
   readonly #inFlight = new Map<number, Promise<void>>();
   #running = false;
   #pump: Promise<void> | undefined;
@@ -80,6 +86,7 @@ export class WebhookDispatcher {
       pruneIntervalMs: options.pruneIntervalMs ?? 600_000,
       retention: options.retention ?? { eventMaxAgeMs: 7 * DAY_MS, logMaxAgeMs: 7 * DAY_MS, logKeepPerSession: 1_000 },
     };
+    this.#onAttempt = options.onAttempt;
     this.#policy = this.#options;
     this.#breaker = new CircuitBreaker({
       failureThreshold: this.#options.breakerThreshold,
@@ -236,6 +243,7 @@ export class WebhookDispatcher {
       });
     });
     this.#logAttempt(delivery, report, outcome.state, outcome.attempts);
+    this.#onAttempt?.(outcome.state);
   }
 
   #recordHealth(url: string, health: 'up' | 'down' | 'unknown', now: number): void {

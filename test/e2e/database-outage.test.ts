@@ -1,5 +1,5 @@
 // PostgreSQL becomes unreachable under a running gateway: readiness and API calls answer 503 (not 500, not a
-// hang), and everything works again once the database is back. (SQLite is a local file: it has no outage.)
+// hang), /metrics still answers (backlog NaN), and everything works again once the database is back. (SQLite is a local file: it has no outage.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestDatabase, TestGateway, TestSandbox, eventually } from '../support/gateway-harness.js';
@@ -29,6 +29,10 @@ describe('postgres: database outage', () => {
   test('ready and API calls answer 503 while the database is down, and recover when it returns', async () => {
     await eventually(async () => ((await gw.request('GET', '/api/v1/server/ready')).status === 200 ? true : undefined));
     await proxy.cut();
+
+    const metrics = await gw.request<string>('GET', '/metrics');
+    assert.equal(metrics.status, 200, 'metrics matter most during an outage');
+    assert.match(metrics.body, /^waygate_webhook_backlog nan$/im);
 
     const ready = await gw.request('GET', '/api/v1/server/ready');
     assert.equal(ready.status, 503);

@@ -1,6 +1,6 @@
 // Webhooks end to end: a gateway session's events reach a receiver that checks the WARest signature; a receiver
 // that is down for a while loses nothing (delivered in order once it is back); messages from the network arrive
-// as message_received. On SQLite and PostgreSQL.
+// as message_received; /metrics counts sessions, status changes and webhook attempts. On SQLite and PostgreSQL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, linkSession } from '../support/gateway-harness.js';
@@ -74,6 +74,27 @@ for (const dialect of DIALECTS) {
       const log = await gw.request('GET', '/api/v1/session/webhooks/deliveries?sessionId=hooked&limit=50');
       assert.equal(log.status, 200);
       assert.ok(log.body.results.length > 0);
+    });
+
+    test('/metrics: sessions by status, a dropped connection as RECONNECTING, webhook attempts by outcome, the backlog', async () => {
+      const metric = async (series: string) => {
+        const text = (await gw.request<string>('GET', '/metrics')).body;
+        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+        return line === undefined ? undefined : Number(line.slice(series.length + 1));
+      };
+      const reconnecting = 'waygate_session_status_changes_total{status="RECONNECTING"}';
+      assert.equal(await metric('waygate_sessions{status="WORKING"}'), 1);
+      const reconnectsBefore = (await metric(reconnecting)) ?? 0;
+
+      const account = await sb.ok('GET', '/sandbox/v1/accounts/15552220001');
+      const device = account.devices.find((d: { primary: boolean }) => !d.primary).id;
+      await sb.ok('POST', '/sandbox/v1/faults', { type: 'drop', device: `15552220001:${device}@s.whatsapp.net` });
+      await eventually(async () => (((await metric(reconnecting)) ?? 0) > reconnectsBefore ? true : undefined), { what: 'a RECONNECTING change' });
+      await eventually(async () => ((await metric('waygate_sessions{status="WORKING"}')) === 1 ? true : undefined), { what: 'WORKING again' });
+
+      assert.ok(((await metric('waygate_webhook_attempts_total{state="delivered"}')) ?? 0) >= 5, 'every event delivered so far');
+      assert.ok(((await metric('waygate_webhook_attempts_total{state="pending"}')) ?? 0) >= 1, 'attempts while the receiver was down');
+      await eventually(async () => ((await metric('waygate_webhook_backlog')) === 0 ? true : undefined), { what: 'an empty backlog' });
     });
   });
 }

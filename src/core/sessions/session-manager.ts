@@ -2,6 +2,7 @@
 // resuming on boot the ones that were running (staggered), and closing them all cleanly on shutdown.
 import type { Engine, EngineNetwork, EngineLogger } from '../../engine/port.js';
 import type { EngineOptions } from '../../engine/options.js';
+import type { SessionStatus } from '../../engine/types.js';
 import type { Db } from '../../store/database.js';
 import { DuplicateKeyError } from '../../store/errors.js';
 import { createSession, deleteSession, getSession, listSessionsToResume, updateSession, type Session } from '../../store/repos/sessions.js';
@@ -20,6 +21,8 @@ export interface SessionManagerOptions {
   translators?: EventTranslator[];
   /** called with each new QR string (the sandbox demo prints it in the terminal) */
   onQr?: (sessionId: string, qr: string) => void;
+  /** called with each status a session's engine reports (for metrics) */
+  onStatus?: (sessionId: string, status: SessionStatus) => void;
 }
 
 export class SessionManager {
@@ -68,6 +71,7 @@ export class SessionManager {
         options: this.options.engineOptions ?? {}
       });
       runtime = new SessionRuntime(id, engineSession, this.options.db, this.options.logger, this.options.translators, (qr) => this.options.onQr?.(id, qr));
+      engineSession.events.on('status', (change) => this.options.onStatus?.(id, change.status));
       this.runtimes.set(id, runtime);
     }
     await updateSession(this.options.db, id, { shouldRun: true });

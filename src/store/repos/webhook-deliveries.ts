@@ -98,6 +98,16 @@ export async function listLaneHeads(
   return rows.map(toDelivery);
 }
 
+/** Deliveries not settled yet (waiting, backing off or in flight): the webhook backlog. */
+export async function countUnsettledDeliveries(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+    .where('state', 'in', UNSETTLED)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 /**
  * Takes the head for one attempt, leasing it until `leaseUntil` (after which another dispatcher may
  * retake it, e.g. after a crash). Optimistic: fails if anyone changed the row since it was read.
