@@ -113,7 +113,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     registerRoutes: [
       { routes: sessionRoutes({ db, sessions, allowPrivateWebhooks: config.webhookAllowPrivate }) },
       { routes: keyRoutes(db, () => auth.invalidate()) },
-      groupRoutes({ db, sessions, allowPrivateUrls: config.webhookAllowPrivate, defaultCountryCode: config.defaultCountryCode }),
+      groupRoutes({ db, sessions, invites, allowPrivateUrls: config.webhookAllowPrivate, defaultCountryCode: config.defaultCountryCode }),
       { routes: inviteRoutes({ db, sessions, invites }) },
       { prefix: '', routes: wawpInviteRoutes({ db, sessions, invites }) }
     ]

@@ -75,6 +75,18 @@ for (const dialect of DIALECTS) {
       assert.equal(data.revokedBy.kind, 'api_key');
     });
 
+    test('reading the link (GET /group/invite) records the code in the lineage', async () => {
+      const fresh = await adminGroup(world, 'Read first');
+      assert.deepEqual((await history(world, fresh)).codes, [], 'nothing known before the read');
+      const read = await world.user.request('GET', `/api/v1/group/invite?sessionId=${SESSION}&groupId=${encodeURIComponent(fresh)}`);
+      assert.equal(read.status, 200, JSON.stringify(read.body));
+      const { code } = read.body.results[0];
+      assert.equal(code, (await sandboxGroup(world, fresh)).inviteCode);
+      const h = await history(world, fresh);
+      assert.equal(h.currentCode, code);
+      assert.deepEqual(h.codes.map((c: any) => [c.code, c.seenVia]), [[code, 'initial']]);
+    });
+
     test('a human admin revoking on the phone shows in the history and as one signed group_update', async () => {
       const before = (await history(world, group)).currentCode;
       const { code } = await humanActs(world, group, 'revoke_invite');

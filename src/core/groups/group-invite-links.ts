@@ -4,13 +4,16 @@
 import { EngineRemoteError } from '../../engine/errors.js';
 import type { GroupMetadata } from '../../engine/types.js';
 import { GatewayError } from '../errors.js';
-import { metadataSource, requireAdmin, type GroupContext, type SessionContext } from './group-context.js';
-import { groupCall } from './group-call.js';
+import { metadataSource, type GroupContext, type SessionContext } from './group-context.js';
 import { inviteLinkOf, resultBase, succeeded, type Outcome } from './group-view.js';
 
-export async function getInviteLink(ctx: GroupContext): Promise<Outcome> {
-  await requireAdmin(ctx, 'get the invite link');
-  const code = await groupCall(ctx, 'get the invite link', () => ctx.engine.groups.inviteCode(ctx.groupId));
+/** Reads a group's current code: through the invites capability, which checks admin rights and keeps the lineage. */
+export interface InviteCodeReader {
+  currentCode(ctx: GroupContext): Promise<string>;
+}
+
+export async function getInviteLink(ctx: GroupContext, codes: InviteCodeReader): Promise<Outcome> {
+  const code = await codes.currentCode(ctx);
   return succeeded('Invite link fetched', { ...resultBase(ctx), inviteLink: inviteLinkOf(code), code });
 }
 

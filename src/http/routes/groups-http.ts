@@ -3,6 +3,7 @@
 // several names, participant lists), and answering with a core outcome.
 import type { FastifyReply } from 'fastify';
 import type { GroupDeps } from '../../core/groups/group-context.js';
+import type { InviteCodeReader } from '../../core/groups/group-invite-links.js';
 import type { Outcome } from '../../core/groups/group-view.js';
 import type { PictureLoadOptions } from '../../core/groups/picture-input.js';
 import { GatewayError } from '../../core/errors.js';
@@ -12,6 +13,7 @@ import { readString, type RequestParts } from '../params.js';
 
 export interface GroupRoutesContext {
   group: GroupDeps;
+  invites: InviteCodeReader;
   pictures: PictureLoadOptions;
   phones: PhoneOptions;
 }

@@ -9,11 +9,11 @@ import { answer, fields, GROUP_FIELDS, TEXT, type GroupRoutesContext } from './g
 
 const INVITE_FIELDS = { inviteLink: { type: 'string', description: 'https://chat.whatsapp.com/<code> or the code; aliases link, code' }, link: TEXT, code: TEXT };
 
-export function registerGroupLinkRoutes(app: FastifyInstance, { group }: GroupRoutesContext): void {
+export function registerGroupLinkRoutes(app: FastifyInstance, { group, invites }: GroupRoutesContext): void {
   app.route(
     actionRoute('getGroupInvite', {
       schema: { querystring: fields(GROUP_FIELDS) },
-      handler: async (request, reply) => answer(reply, await getInviteLink(await groupContext(group, request)))
+      handler: async (request, reply) => answer(reply, await getInviteLink(await groupContext(group, request), invites))
     })
   );
 
