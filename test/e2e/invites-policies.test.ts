@@ -1,5 +1,6 @@
 // Invite policies end to end against the sandbox, on SQLite and PostgreSQL: the flood breaker (revoke, approval
-// on, event), the one-time link (one revoke per code even when two join at once), a scheduled revoke that fires
+// on, event), the one-time link (one revoke per code even when two join at once; retried when WhatsApp fails it),
+// a scheduled revoke that fires
 // once across a restart and after downtime, a policy that disables itself when our number is demoted, and 400s.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,6 +75,18 @@ for (const dialect of DIALECTS) {
       const h = await historyWhere(world, group, (x) => x.codes[1]?.joins.length === 2, 'both joins recorded');
       assert.deepEqual(h.codes.map((c: any) => c.revokedBy?.id ?? null), ['one_time', 'one_time', null]);
       assert.equal(policyEvents(group).filter((d) => d.body.data.status === 'fired').length, 2);
+    });
+
+    test('one-time link: a revoke WhatsApp fails is retried until the link is dead', async () => {
+      const group = await adminGroup(world, 'Retry me');
+      assert.equal((await setPolicy(world.user, group, { oneTime: true })).status, 200);
+      const code = (await sandboxGroup(world, group)).inviteCode;
+      await world.sb.ok('POST', '/sandbox/v1/faults', { type: 'fail-query', query: 'w:g2:invite', count: 2 });
+      assert.equal((await joinWith(world, group, await stranger(world, '15557773101'), code)).body.status, 'joined');
+      await revokedCount(group, 1, 'revoked on the third attempt');
+      assert.ok((await sandboxGroup(world, group)).revokedCodes.includes(code));
+      const h = await historyWhere(world, group, (x) => x.codes.length === 2, 'the new code in the lineage');
+      assert.deepEqual(h.codes[0].revokedBy, { kind: 'policy', id: 'one_time' });
     });
 
     test('a scheduled revoke survives the gateway being down (fires once on start) and a restart (re-armed)', async () => {

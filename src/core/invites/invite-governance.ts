@@ -51,7 +51,8 @@ export class InviteGovernance {
       db,
       lock: this.lock,
       logger,
-      onJoin: (ref, code) => void this.runner.afterJoin(ref, code).catch((err) => logger.error({ err, ...ref }, 'invite policy could not react to a join')),
+      // Safe to retry: a policy revokes only the code the join came through, and only while it is current.
+      onJoin: (ref, code) => this.scheduler.react(ref, () => this.runner.afterJoin(ref, code)),
     });
   }
 
