@@ -58,7 +58,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const metricsRegistry = new Registry();
   const metrics = registerGatewayMetrics(metricsRegistry, {
-    liveStatuses: () => sessions.liveStatuses(),
+    sessionsByStatus: () => sessions.countByStatus(),
     webhookBacklog: () => countUnsettledDeliveries(db)
   });
 
@@ -99,11 +99,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metricsRegistry,
     health: { databaseOk: () => store.ping(), sessionsRestored: () => sessions.sessionsRestored },
     server: {
-      async sessionsByState() {
-        const counts: Record<string, number> = {};
-        for (const status of sessions.liveStatuses().values()) counts[status] = (counts[status] ?? 0) + 1;
-        return counts;
-      },
+      sessionsByState: async () => sessions.countByStatus(),
       restart: (request) => options.onRestartRequested(request),
       settings: {
         get: async (key) => (await getSetting(db, key)) ?? null,

@@ -5,8 +5,8 @@ import type { SessionStatus } from '../engine/types.js';
 import type { AttemptState } from '../events/dispatcher.js';
 
 export interface GatewayMetricSources {
-  /** the status of every session this gateway runs */
-  liveStatuses(): Map<string, string>;
+  /** how many of the sessions this gateway runs are in each status */
+  sessionsByStatus(): Record<string, number>;
   /** deliveries not settled yet */
   webhookBacklog(): Promise<number>;
 }
@@ -24,7 +24,7 @@ export function registerGatewayMetrics(registry: Registry, sources: GatewayMetri
     registers: [registry],
     collect() {
       this.reset();
-      for (const status of sources.liveStatuses().values()) this.inc({ status });
+      for (const [status, count] of Object.entries(sources.sessionsByStatus())) this.set({ status }, count);
     },
   });
   const statusChanges = new Counter({

@@ -146,7 +146,10 @@ export class SessionManager {
     return getSession(this.options.db, id);
   }
 
-  liveStatuses(): Map<string, string> {
-    return new Map([...this.runtimes].map(([id, runtime]) => [id, runtime.lastChange.status]));
+  /** How many of the sessions this gateway runs are in each status. */
+  countByStatus(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const runtime of this.runtimes.values()) counts[runtime.lastChange.status] = (counts[runtime.lastChange.status] ?? 0) + 1;
+    return counts;
   }
 }

@@ -10,8 +10,8 @@ import {
   type SignalDataTypeMap,
   type SignalKeyStore
 } from 'baileys';
-import { withKeyedAsyncLocalStorage } from '../../lib/keyed-async-local-storage.js';
 import { Curve } from 'baileys';
+import { withKeyedAsyncLocalStorage } from '../../lib/keyed-async-local-storage.js';
 import type { KeyPair } from '../wire/certs.js';
 import { silentLogger } from '../logger.js';
 
