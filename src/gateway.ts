@@ -6,9 +6,14 @@ import { Registry } from 'prom-client';
 import { redactConfig, type Config } from './config.js';
 import { ensureAdminKey } from './core/auth/admin-key.js';
 import { storeAuthResolver } from './core/auth/resolver.js';
-import { engineEventTranslator } from './core/events/engine-events.js';
-import { groupEventTranslator } from './core/groups/group-events.js';
+import { engineEventReducer } from './core/events/engine-events.js';
+import { groupEventReducer } from './core/groups/group-events.js';
+import { UserKeys } from './core/auth/user-keys.js';
+import { Groups } from './core/groups/groups.js';
+import { GroupMetadataCache } from './core/groups/metadata-cache.js';
 import { InviteGovernance } from './core/invites/invite-governance.js';
+import { SessionAccess } from './core/sessions/session-access.js';
+import { SessionActions } from './core/sessions/session-actions.js';
 import { qrTerminal } from './core/sessions/qr-image.js';
 import { SessionManager } from './core/sessions/session-manager.js';
 import type { EngineNetwork } from './engine/port.js';
@@ -62,12 +67,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     webhookBacklog: () => countUnsettledDeliveries(db)
   });
 
+  // Per-node state with one owner each: the session runtimes (the manager), the group metadata cache, and the
+  // invite policies, which the invites translator arms for the sessions this node runs.
+  const access = new SessionAccess(db, { runtime: (id) => sessions.runtime(id) });
+  const groupDeps = { access, metadataCache: new GroupMetadataCache() };
   const invites = new InviteGovernance({
     db,
     logger: logger.child({ component: 'invites' }),
     minIntervalSeconds: config.inviteMinIntervalSeconds,
-    runtime: (id) => sessions.runtime(id)
+    groups: groupDeps
   });
+  const groups = new Groups({ ...groupDeps, pictures: { allowPrivate: config.webhookAllowPrivate } });
   const sessions: SessionManager = new SessionManager({
     db,
     engine: baileysEngine,
@@ -75,7 +85,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: logger.child({ component: 'engine' }) as never,
     engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs },
     resumeStaggerMs: config.resumeStaggerMs,
-    translators: [engineEventTranslator, groupEventTranslator, invites.translator],
+    reducers: [engineEventReducer, groupEventReducer],
+    translators: [invites.translator],
     onStatus: (_sessionId, status) => metrics.sessionStatusChanged(status),
     onQr: options.printQr
       ? (sessionId, qr) => void qrTerminal(qr).then((art) => process.stdout.write(`\nScan to link session "${sessionId}":\n${art}\n`))
@@ -92,6 +103,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   const auth = storeAuthResolver(db);
+  const sessionActions = new SessionActions({ db, manager: sessions, access, allowPrivateWebhooks: config.webhookAllowPrivate, logger });
   const app = buildHttpApp({
     config,
     logger,
@@ -107,16 +119,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
     },
     registerRoutes: [
-      { routes: sessionRoutes({ db, sessions, allowPrivateWebhooks: config.webhookAllowPrivate }) },
-      { routes: keyRoutes(db, () => auth.invalidate()) },
-      groupRoutes({ db, sessions, invites, allowPrivateUrls: config.webhookAllowPrivate, defaultCountryCode: config.defaultCountryCode }),
-      { routes: inviteRoutes({ db, sessions, invites }) },
-      { prefix: '', routes: wawpInviteRoutes({ db, sessions, invites }) }
+      { routes: sessionRoutes(sessionActions) },
+      { routes: keyRoutes(new UserKeys(db, () => auth.invalidate())) },
+      groupRoutes({ groups, invites, defaultCountryCode: config.defaultCountryCode }),
+      { routes: inviteRoutes(invites) },
+      { prefix: '', routes: wawpInviteRoutes(invites) }
     ]
   });
 
   dispatcher.start();
-  await invites.start();
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

@@ -67,6 +67,17 @@ export interface SendTextOptions {
   quotedId?: string;
 }
 
+export interface MessageCommands {
+  sendText(to: string, text: string, options?: SendTextOptions): Promise<SentMessage>;
+}
+
+export interface ContactCommands {
+  /** which of these phone numbers have WhatsApp */
+  onWhatsApp(numbers: string[]): Promise<OnWhatsAppResult[]>;
+  /** a user's or group's picture URL, or null when there is none */
+  pictureUrl(jid: string, options?: { highRes?: boolean }): Promise<string | null>;
+}
+
 export type InviteAcceptance = { status: 'joined'; groupId: string } | { status: 'pending' };
 
 export interface GroupCommands {
@@ -101,7 +112,7 @@ export interface GroupCommands {
 }
 
 /**
- * One gateway session's link to WhatsApp. Lifecycle calls never throw for connection trouble: it is reported
+ * One gateway session's link to WhatsApp: the connection lifecycle here, commands in one sub-port per category. Lifecycle calls never throw for connection trouble: it is reported
  * through `status` events. Commands reject with EngineNotConnectedError unless the status is WORKING.
  */
 export interface EngineSession {
@@ -120,9 +131,7 @@ export interface EngineSession {
   /** links by pairing code instead of QR: starts the session if needed and resolves with the code to enter on the phone */
   requestPairingCode(phone: string): Promise<string>;
 
-  sendText(to: string, text: string, options?: SendTextOptions): Promise<SentMessage>;
-  onWhatsApp(numbers: string[]): Promise<OnWhatsAppResult[]>;
-  /** a user's or group's picture URL, or null when there is none */
-  profilePictureUrl(jid: string, options?: { highRes?: boolean }): Promise<string | null>;
+  readonly messages: MessageCommands;
+  readonly contacts: ContactCommands;
   readonly groups: GroupCommands;
 }

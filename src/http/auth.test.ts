@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../core/errors.js';
-import { ownerOf, requireSessionAccess } from './auth.js';
 import { extractApiKey, extractSessionToken, redactUrl } from './credentials.js';
 import { ADMIN_KEY, captureLogs, OTHER_USER_KEY, SESSION_TOKEN, testApp, TOKEN_SESSION, USER_KEY } from './testing.js';
 import type { RouteModule } from './types.js';
@@ -34,6 +33,15 @@ describe('credential extraction', () => {
     assert.deepEqual(extractSessionToken({ headers: {}, body: { instance_id: 'i', access_token: 't' } }), { instanceId: 'i', token: 't' });
     assert.deepEqual(extractSessionToken({ headers: { 'access-token': 't' }, query: { instance_id: 'i' } }), { instanceId: 'i', token: 't' });
     assert.equal(extractSessionToken({ headers: {}, query: { instance_id: 'i' } }), undefined);
+  });
+
+  it('refuses a credential or instance_id sent more than once, or not as text', () => {
+    const invalid = (error: unknown) => error instanceof GatewayError && error.code === 'INVALID_PARAMETER';
+    assert.throws(() => extractSessionToken({ headers: {}, query: { instance_id: ['a1', 'a1'], access_token: 't' } }), invalid);
+    assert.throws(() => extractSessionToken({ headers: {}, query: { instance_id: 'a1', access_token: ['t', 'u'] } }), invalid);
+    assert.throws(() => extractSessionToken({ headers: {}, body: { instance_id: { id: 'a1' }, access_token: 't' } }), invalid);
+    assert.throws(() => extractSessionToken({ headers: {}, query: { instance_id: 'a1', access_token: 't' }, body: { instance_id: 'a2' } }), invalid);
+    assert.throws(() => extractApiKey({ headers: {}, query: { api_key: ['k1', 'k2'] } }), invalid);
   });
 
   it('masks credentials in logged URLs', () => {
@@ -130,38 +138,5 @@ describe('auth hook', () => {
     await logged.close();
     assert.ok(logs.lines.some((line) => line.msg === 'request completed'));
     assert.doesNotMatch(logs.text(), new RegExp(`${USER_KEY}|${OTHER_USER_KEY}`));
-  });
-});
-
-describe('requireSessionAccess', () => {
-  const session = { id: 's1', owner: 'alice' };
-  const forbidden = (error: unknown) => error instanceof GatewayError && error.code === 'FORBIDDEN' && error.message === 'Forbidden';
-
-  it('lets the admin reach every session (a Waygate improvement over WARest)', () => {
-    requireSessionAccess({ kind: 'admin' }, session);
-  });
-
-  it('lets a user reach only the sessions it owns', () => {
-    requireSessionAccess({ kind: 'user', username: 'alice', keyId: 'k1' }, session);
-    assert.throws(() => requireSessionAccess({ kind: 'user', username: 'bob' }, session), forbidden);
-    assert.throws(() => requireSessionAccess({ kind: 'user', username: 'alice' }, { id: 's2', owner: null }), forbidden);
-  });
-
-  it('lets a session token reach only its session', () => {
-    requireSessionAccess({ kind: 'session', sessionId: 's1' }, session);
-    assert.throws(() => requireSessionAccess({ kind: 'session', sessionId: 's2' }, session), forbidden);
-  });
-
-  it('can hide a foreign session as not found (misc routes)', () => {
-    assert.throws(
-      () => requireSessionAccess({ kind: 'user', username: 'bob' }, session, { hideForeign: true }),
-      (error: unknown) => error instanceof GatewayError && error.code === 'SESSION_NOT_FOUND',
-    );
-  });
-
-  it('derives ownership from the user name, else the key id', () => {
-    assert.equal(ownerOf({ kind: 'user', username: 'alice', keyId: 'k' }), 'alice');
-    assert.equal(ownerOf({ kind: 'user', keyId: 'k' }), 'k');
-    assert.equal(ownerOf({ kind: 'session', sessionId: 's' }), null);
   });
 });

@@ -1,11 +1,8 @@
-// Authentication and session ownership: the hook that turns credentials into `request.principal` with WARest's
-// exact failure bodies, the per-route auth policy, and `requireSessionAccess` for routes that act on a session.
-//
-// Deliberate difference from WARest: the admin key may act on every session (WARest gives admins no bypass).
+// Authentication: the hook that turns credentials into `request.principal` with WARest's exact failure bodies,
+// and the per-route auth policy. What a principal may touch is core's rule (core/auth/principal.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from '../core/errors.js';
 import { extractApiKey, extractSessionToken } from './credentials.js';
-import type { AuthResolver, Principal } from './types.js';
+import type { AuthResolver, Principal } from '../core/auth/principal.js';
 
 /** `public`: no credentials; `key`: any valid key or session token; `admin`: the admin key only. */
 export type AuthPolicy = 'public' | 'key' | 'admin';
@@ -67,33 +64,4 @@ export function installAuth(app: FastifyInstance, auth: AuthResolver): void {
     if (policy === 'admin' && principal.kind !== 'admin') return reply.code(403).send({ error: 'Admin only' });
     request.principal = principal;
   });
-}
-
-/** The identity a session is owned by: the user name, else the key id (keys may rotate, users do not). */
-export function ownerOf(principal: Principal): string | null {
-  return principal.username ?? principal.keyId ?? null;
-}
-
-export interface OwnedSession {
-  id: string;
-  /** `ownerOf(creator)` recorded when the session was created. */
-  owner: string | null;
-}
-
-export interface SessionAccessOptions {
-  /** Answer 404 SESSION_NOT_FOUND instead of 403, so a foreign session's existence is not revealed (misc routes). */
-  hideForeign?: boolean;
-}
-
-/** Throws 403 FORBIDDEN unless the principal may act on the session (admin: all; user: own; token: its session). */
-export function requireSessionAccess(
-  principal: Principal | null,
-  session: OwnedSession,
-  options: SessionAccessOptions = {},
-): void {
-  if (principal?.kind === 'admin') return;
-  if (principal?.kind === 'session' && principal.sessionId === session.id) return;
-  if (principal?.kind === 'user' && session.owner !== null && ownerOf(principal) === session.owner) return;
-  if (options.hideForeign) throw new GatewayError('SESSION_NOT_FOUND', 'Session not found');
-  throw new GatewayError('FORBIDDEN', 'Forbidden');
 }

@@ -1,5 +1,6 @@
 // Where callers put credentials and how we find them: the WARest API-key lookup order (api-compat §5), the Wawp
-// instance_id + access_token pair (§7), and masking of credential query parameters before a URL is logged.
+// instance_id + access_token pair (§7), each read as exactly one value, and masking of credential query parameters before a URL is logged.
+import { GatewayError } from '../core/errors.js';
 
 /** The parts of a request credentials can come from (a FastifyRequest fits). */
 export interface CredentialSource {
@@ -13,10 +14,15 @@ const KEY_QUERY = ['api_key', 'apikey', 'apiKey'] as const;
 const AUTHORIZATION = /^(?:Bearer|Token|APIKey)\s+(\S.*)$/i;
 const CREDENTIAL_PARAMS = new Set(['api_key', 'apikey', 'access_token', 'access-token', 'token']);
 
-function firstString(value: unknown): string | undefined {
-  const candidate = Array.isArray(value) ? value[0] : value;
-  if (typeof candidate !== 'string') return undefined;
-  const trimmed = candidate.trim();
+/**
+ * The credential's value, trimmed; undefined when absent or empty. A repeated query parameter or a JSON
+ * array/object is refused: credentials and the session they name are read in more than one place, and a
+ * list would let them disagree.
+ */
+function single(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new GatewayError('INVALID_PARAMETER', `${name} must be sent once, as text`);
+  const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
 }
 
@@ -29,14 +35,14 @@ export function field(container: unknown, key: string): unknown {
 /** The first non-empty WARest API key: headers, then query, then `Authorization: Bearer|Token|APIKey <key>`. */
 export function extractApiKey(source: CredentialSource): string | undefined {
   for (const name of KEY_HEADERS) {
-    const value = firstString(source.headers[name]);
+    const value = single(source.headers[name], name);
     if (value) return value;
   }
   for (const name of KEY_QUERY) {
-    const value = firstString(field(source.query, name));
+    const value = single(field(source.query, name), name);
     if (value) return value;
   }
-  const authorization = firstString(source.headers.authorization);
+  const authorization = single(source.headers.authorization, 'authorization');
   return authorization ? AUTHORIZATION.exec(authorization)?.[1]?.trim() : undefined;
 }
 
@@ -48,11 +54,14 @@ export interface SessionToken {
 /** Wawp style: `access_token` from the query, the JSON body or the `access-token` header, with `instance_id`. */
 export function extractSessionToken(source: CredentialSource): SessionToken | undefined {
   const token =
-    firstString(field(source.query, 'access_token')) ??
-    firstString(field(source.body, 'access_token')) ??
-    firstString(source.headers['access-token']);
+    single(field(source.query, 'access_token'), 'access_token') ??
+    single(field(source.body, 'access_token'), 'access_token') ??
+    single(source.headers['access-token'], 'access-token');
   if (!token) return undefined;
-  const instanceId = firstString(field(source.query, 'instance_id')) ?? firstString(field(source.body, 'instance_id'));
+  const fromQuery = single(field(source.query, 'instance_id'), 'instance_id');
+  const fromBody = single(field(source.body, 'instance_id'), 'instance_id');
+  if (fromQuery && fromBody && fromQuery !== fromBody) throw new GatewayError('INVALID_PARAMETER', 'instance_id differs between the query string and the body; send it once');
+  const instanceId = fromQuery ?? fromBody;
   return { instanceId, token };
 }
 

@@ -1,41 +1,53 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError, type AppCodeName } from '../core/errors.js';
-import { extractInviteCode, normalizeGroupId, readGroupId, readInviteCode, selectSession } from './params.js';
+import { extractInviteCode, normalizeGroupId, readGroupId, readInviteCode, readSessionSelector } from './params.js';
 
 const failsWith = (code: AppCodeName, message?: RegExp) => (error: unknown) =>
   error instanceof GatewayError && error.code === code && (!message || message.test(error.message));
 
-describe('selectSession', () => {
-  it('reads the router keys in order from the router sources', () => {
-    assert.deepEqual(selectSession('groups', { body: { id: 'b' }, query: { sessionId: 'q' } }), { by: 'id', sessionId: 'b' });
-    assert.deepEqual(selectSession('groups', { body: { session: 's', sessionid: 'lower' } }), { by: 'id', sessionId: 'lower' });
-    assert.deepEqual(selectSession('sessions', { body: { sessionId: 'b' }, query: { id: 'q' } }), { by: 'id', sessionId: 'q' });
-    assert.deepEqual(selectSession('sessions', { params: { sessionId: 'p' } }), { by: 'id', sessionId: 'p' });
-    assert.deepEqual(selectSession('chats', { query: { id: 'q' }, body: { sessionId: 'b' } }), { by: 'id', sessionId: 'q' });
-    assert.deepEqual(selectSession('misc', { body: { sid: 'm' } }), { by: 'id', sessionId: 'm' });
+describe('readSessionSelector', () => {
+  it('reads the router keys from the router sources', () => {
+    assert.deepEqual(readSessionSelector('groups', { body: { id: 'b' } }), { sessionId: 'b' });
+    assert.deepEqual(readSessionSelector('groups', { body: { sessionid: 'lower' } }), { sessionId: 'lower' });
+    assert.deepEqual(readSessionSelector('sessions', { query: { id: 'q' } }), { sessionId: 'q' });
+    assert.deepEqual(readSessionSelector('sessions', { params: { sessionId: 'p' } }), { sessionId: 'p' });
+    assert.deepEqual(readSessionSelector('chats', { query: { id: 'q' }, body: { sessionId: 'q' } }), { sessionId: 'q' });
+    assert.deepEqual(readSessionSelector('misc', { body: { sid: 'm' } }), { sessionId: 'm' });
+    assert.deepEqual(readSessionSelector('wawp', { body: { id: '120363@g.us', instance_id: 'w' } }), { sessionId: 'w' }, "Wawp's id is the group");
   });
 
-  it('accepts strings only', () => {
-    assert.deepEqual(selectSession('groups', { body: { sessionId: 42 }, query: { sessionId: 'q' } }), { by: 'id', sessionId: 'q' });
+  it('refuses a request that names two sessions, wherever they are', () => {
+    const twoSessions = failsWith('INVALID_PARAMETER', /more than one session/);
+    assert.throws(() => readSessionSelector('groups', { body: { id: 'b' }, query: { sessionId: 'q' } }), twoSessions);
+    assert.throws(() => readSessionSelector('sessions', { query: { instance_id: 'a3' }, body: { sessionId: 'b1' } }), twoSessions);
+    assert.throws(() => readSessionSelector('sessions', { query: { instance_id: 'a3' }, params: { sessionId: 'a2' } }), twoSessions);
+    assert.throws(() => readSessionSelector('groups', { body: { phone: '111111' }, query: { msisdn: '222222' } }), failsWith('INVALID_PARAMETER', /more than one session phone number/));
   });
 
-  it('falls back to the phone keys of the router', () => {
-    assert.deepEqual(selectSession('groups', { body: { msisdn: '+62 812-3456' } }), { by: 'phone', phone: '628123456' });
-    assert.deepEqual(selectSession('misc', { query: { senderPhone: '4915' } }), { by: 'phone', phone: '4915' });
-    assert.throws(() => selectSession('sessions', { body: { phone: '4915' } }), failsWith('SESSION_REQUIRED'));
+  it('refuses lists and objects as selectors', () => {
+    assert.throws(() => readSessionSelector('groups', { query: { instance_id: ['a1', 'a1'] } }), failsWith('INVALID_PARAMETER', /instance_id must be a single text value, not a list/));
+    assert.throws(() => readSessionSelector('groups', { body: { sessionId: 42 } }), failsWith('INVALID_PARAMETER', /not number/));
+    assert.throws(() => readSessionSelector('groups', { body: { phone: ['1', '2'] } }), failsWith('INVALID_PARAMETER'));
   });
 
-  it('accepts the Wawp instance_id, and a session principal implies its session', () => {
-    assert.deepEqual(selectSession('groups', { query: { instance_id: 'w1' } }), { by: 'id', sessionId: 'w1' });
-    assert.deepEqual(selectSession('groups', {}, { kind: 'session', sessionId: 't1' }), { by: 'id', sessionId: 't1' });
+  it('keeps the phone keys of the router beside the id (core checks they agree)', () => {
+    assert.deepEqual(readSessionSelector('groups', { body: { msisdn: '+62 812-3456' } }), { phone: '628123456' });
+    assert.deepEqual(readSessionSelector('groups', { body: { sessionId: 's', phone: 6281 } }), { sessionId: 's', phone: '6281' });
+    assert.deepEqual(readSessionSelector('misc', { query: { senderPhone: '4915' } }), { phone: '4915' });
+    assert.deepEqual(readSessionSelector('sessions', { body: { phone: '4915' } }), {}, 'phone is the number to pair on the sessions router');
   });
 
-  it('rejects invalid ids and missing sessions with a clear message', () => {
-    assert.throws(() => selectSession('groups', { body: { sessionId: 'a b' } }), failsWith('INVALID_PARAMETER', /sessionId "a b" is invalid/));
-    assert.throws(() => selectSession('groups', { body: { sessionId: 'x'.repeat(65) } }), failsWith('INVALID_PARAMETER'));
-    assert.throws(() => selectSession('sessions', { query: { sessionId: 'a/b' } }), failsWith('SESSION_REQUIRED', /is invalid/));
-    assert.throws(() => selectSession('groups', {}), failsWith('SESSION_REQUIRED', /sessionId is required/));
+  it('accepts the Wawp instance_id, and leaves an unnamed session to core', () => {
+    assert.deepEqual(readSessionSelector('groups', { query: { instance_id: 'w1' } }), { sessionId: 'w1' });
+    assert.deepEqual(readSessionSelector('groups', { query: { instance_id: 'w1', sessionId: 'w1' } }), { sessionId: 'w1' }, 'the same session twice is one');
+    assert.deepEqual(readSessionSelector('groups', {}), {});
+  });
+
+  it('rejects invalid ids with a clear message', () => {
+    assert.throws(() => readSessionSelector('groups', { body: { sessionId: 'a b' } }), failsWith('INVALID_PARAMETER', /sessionId "a b" is invalid/));
+    assert.throws(() => readSessionSelector('groups', { body: { sessionId: 'x'.repeat(65) } }), failsWith('INVALID_PARAMETER'));
+    assert.throws(() => readSessionSelector('sessions', { query: { sessionId: 'a/b' } }), failsWith('SESSION_REQUIRED', /is invalid/));
   });
 });
 

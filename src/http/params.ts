@@ -2,7 +2,7 @@
 // and the group id and invite code readers. Each helper throws a GatewayError whose message says what to send.
 import { GatewayError } from '../core/errors.js';
 import { field } from './credentials.js';
-import type { Principal } from './types.js';
+import type { SessionSelector } from '../core/sessions/session-access.js';
 
 /** The request parts fields are read from (a FastifyRequest fits). */
 export interface RequestParts {
@@ -15,7 +15,7 @@ type Source = keyof RequestParts;
 
 export const SESSION_ID_PATTERN = /^[a-zA-Z0-9._-]{1,64}$/;
 
-export type SessionRouter = 'groups' | 'profiles' | 'sessions' | 'messages' | 'chats' | 'misc';
+export type SessionRouter = 'groups' | 'profiles' | 'sessions' | 'messages' | 'chats' | 'misc' | 'wawp';
 
 interface SessionRule {
   keys: string[];
@@ -37,6 +37,8 @@ const SESSION_RULES: Record<SessionRouter, SessionRule> = {
   sessions: { keys: ['sessionId', 'id', 'session'], phoneKeys: [], sources: ['query', 'body', 'params'] },
   messages: { keys: ['sessionId'], phoneKeys: ['phone'], sources: ['body', 'query'] },
   chats: { keys: ['sessionId', 'session', 'id'], phoneKeys: ['phone'], sources: ['query', 'body', 'params'] },
+  // Wawp names the session only `instance_id` (added to every rule below); its `id` is the group.
+  wawp: { keys: [], phoneKeys: [], sources: ['query', 'body'] },
   misc: {
     keys: ['sessionId', 'session', 'sid'],
     phoneKeys: ['sessionPhone', 'sessionNumber', 'sessionMsisdn', 'senderPhone'],
@@ -59,28 +61,51 @@ export function readString(
   return undefined;
 }
 
-export type SessionSelector = { by: 'id'; sessionId: string } | { by: 'phone'; phone: string };
+/**
+ * Every non-empty value under `keys` in `sources`, each required to be one text value (a repeated query
+ * parameter or a JSON array/object is refused: it is how one request could name two sessions).
+ */
+function readAll(parts: RequestParts, keys: readonly string[], sources: readonly Source[], accept: (value: unknown) => string | undefined): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const source of sources) {
+    for (const key of keys) {
+      const raw = field(parts[source], key);
+      if (raw === undefined || raw === null) continue;
+      const value = accept(raw);
+      if (value === undefined) throw new GatewayError('INVALID_PARAMETER', `${key} must be a single text value, not ${Array.isArray(raw) ? 'a list' : typeof raw}`);
+      if (value !== '' && !found.has(value)) found.set(value, key);
+    }
+  }
+  return found;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : undefined);
+const digits = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\D/g, '') : undefined);
+
+function single(found: Map<string, string>, what: string): string | undefined {
+  if (found.size > 1) {
+    const named = [...found].map(([value, key]) => `${key}=${value.slice(0, 64)}`).join(', ');
+    throw new GatewayError('INVALID_PARAMETER', `The request names more than one ${what} (${named}); send one`);
+  }
+  return found.keys().next().value;
+}
 
 /**
- * Which session a request names, per the WARest rules of its router. Falls back to the session's own phone
- * number, then to the session of a Wawp session-token principal.
+ * Which session a request names, per the WARest rules of its router: its id under any alias (and the Wawp
+ * `instance_id`) from path, query or body, and the session's own phone number. Every value given must agree;
+ * which session that is, and whether the caller may use it, core decides (`SessionAccess`).
  */
-export function selectSession(router: SessionRouter, parts: RequestParts, principal?: Principal | null): SessionSelector {
+export function readSessionSelector(router: SessionRouter, parts: RequestParts): SessionSelector {
   const rule = SESSION_RULES[router];
-  const sessionId = readString(parts, [...rule.keys, 'instance_id'], rule.sources);
-  if (sessionId !== undefined) {
-    if (!SESSION_ID_PATTERN.test(sessionId)) {
-      throw new GatewayError(
-        router === 'sessions' ? 'SESSION_REQUIRED' : 'INVALID_PARAMETER',
-        `sessionId "${sessionId.slice(0, 80)}" is invalid: use 1 to 64 letters, digits, '.', '_' or '-'`,
-      );
-    }
-    return { by: 'id', sessionId };
+  const sessionId = single(readAll(parts, [...rule.keys, 'instance_id'], rule.sources, text), 'session');
+  if (sessionId !== undefined && !SESSION_ID_PATTERN.test(sessionId)) {
+    throw new GatewayError(
+      router === 'sessions' ? 'SESSION_REQUIRED' : 'INVALID_PARAMETER',
+      `sessionId "${sessionId.slice(0, 80)}" is invalid: use 1 to 64 letters, digits, '.', '_' or '-'`,
+    );
   }
-  const phone = readString(parts, rule.phoneKeys, rule.sources)?.replace(/\D/g, '');
-  if (phone) return { by: 'phone', phone };
-  if (principal?.kind === 'session' && principal.sessionId) return { by: 'id', sessionId: principal.sessionId };
-  throw new GatewayError('SESSION_REQUIRED', 'sessionId is required: send it in the query string or the JSON body');
+  const phone = single(readAll(parts, rule.phoneKeys, rule.sources, digits), 'session phone number');
+  return { ...(sessionId !== undefined ? { sessionId } : {}), ...(phone !== undefined ? { phone } : {}) };
 }
 
 const GROUP_LOCAL = /^\d+(-\d+)?$/;

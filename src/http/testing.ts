@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { buildHttpApp } from './app.js';
-import type { AuthResolver, HttpDeps, Principal, RestartRequest, SettingsStore } from './types.js';
+import type { AuthResolver, Principal } from '../core/auth/principal.js';
+import type { HttpDeps, RestartRequest, SettingsStore } from './types.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const USER_KEY = 'test-user-key-alice';

@@ -3,23 +3,7 @@
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
-
-export type PrincipalKind = 'admin' | 'user' | 'session';
-
-/** Who is calling. A `session` principal (Wawp instance_id + access_token) may only touch its own session. */
-export interface Principal {
-  kind: PrincipalKind;
-  keyId?: string;
-  sessionId?: string;
-  username?: string;
-}
-
-export interface AuthResolver {
-  /** Look up a WARest-style API key (admin or user). Null when unknown. */
-  resolveApiKey(raw: string): Promise<Principal | null>;
-  /** Look up a Wawp-style session access token. Null when the token is not valid for that session. */
-  resolveSessionToken(instanceId: string, token: string): Promise<Principal | null>;
-}
+import type { AuthResolver } from '../core/auth/principal.js';
 
 export interface HealthProbe {
   databaseOk(): Promise<boolean>;

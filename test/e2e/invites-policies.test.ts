@@ -1,7 +1,7 @@
 // Invite policies end to end against the sandbox, on SQLite and PostgreSQL: the flood breaker (revoke, approval
 // on, event), the one-time link (one revoke per code even when two join at once; retried when WhatsApp fails it),
 // a scheduled revoke that fires
-// once across a restart and after downtime, a policy that disables itself when our number is demoted, and 400s.
+// once across a restart and after downtime, and only where its session runs, a policy that disables itself when our number is demoted, and 400s.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, eventually } from '../support/gateway-harness.js';
@@ -110,6 +110,19 @@ for (const dialect of DIALECTS) {
       assert.equal(policy.status, 200);
       assert.deepEqual([policy.body.results[0].revokeAt, policy.body.results[0].lastFiredRule, policy.body.results[0].status], [null, 'revoke_at', 'active']);
       assert.deepEqual((await history(world, missed)).codes[0].revokedBy, { kind: 'policy', id: 'revoke_at' });
+    });
+
+    test('policies run where their session runs: a session this node stopped running fires nothing, then fires once when it runs again', async () => {
+      const group = await adminGroup(world, 'Node handover');
+      assert.equal((await setPolicy(world.user, group, { revokeAt: new Date(Date.now() + 1000).toISOString() })).status, 200);
+      await world.gw.sessions.stop(SESSION, { remember: true });
+      await settle(2000);
+      assert.equal((await sandboxGroup(world, group)).revokedCodes.length, 0, 'nothing fires for a session this node does not run');
+      await world.gw.sessions.start(SESSION);
+      await revokedCount(group, 1, 'the schedule once the session runs here again');
+      await settle(1500);
+      assert.equal((await sandboxGroup(world, group)).revokedCodes.length, 1, 'fired once');
+      assert.deepEqual((await history(world, group)).codes[0].revokedBy, { kind: 'policy', id: 'revoke_at' });
     });
 
     test('a policy that can no longer act disables itself, says why, and emits the event', async () => {

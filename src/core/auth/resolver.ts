@@ -3,7 +3,7 @@
 import type { Db } from '../../store/database.js';
 import { findApiKeyByHash } from '../../store/repos/api-keys.js';
 import { getSession } from '../../store/repos/sessions.js';
-import type { AuthResolver, Principal } from '../../http/types.js';
+import type { AuthResolver, Principal } from './principal.js';
 import { hashSecret, secretMatchesHash } from './secrets.js';
 
 const CACHE_TTL_MS = 5_000;

@@ -1,35 +1,36 @@
-// What every group action starts from: the session the request names (found, allowed, connected), the
-// normalised group id, and — for rules that depend on it — our membership and role in the group.
-// Metadata comes from the deps' cache when they have one, else straight from the engine.
-import type { FastifyRequest } from 'fastify';
-import { EngineRemoteError } from '../../engine/errors.js';
-import type { EngineSession } from '../../engine/port.js';
+// What every group action starts from: the connected session a command names (found, allowed), the group, and
+// — for rules that depend on it — our membership and role in the group, read through the metadata cache.
 import type { GroupMetadata, GroupParticipant, Me } from '../../engine/types.js';
-import { readGroupId } from '../../http/params.js';
-import { findRequestSession, requireWorking } from '../../http/session-lookup.js';
-import type { Db } from '../../store/database.js';
-import type { Session } from '../../store/repos/sessions.js';
 import { GatewayError } from '../errors.js';
-import type { SessionManager } from '../sessions/session-manager.js';
-import { uncachedMetadata, type GroupMetadataCache, type GroupMetadataSource } from './metadata-cache.js';
+import { refusalFor } from '../whatsapp-refusals.js';
+import type { SessionAccess, SessionCommand, WorkingSession } from '../sessions/session-access.js';
+import type { GroupMetadataCache, GroupMetadataSource } from './metadata-cache.js';
 
-export interface GroupDeps {
-  db: Db;
-  sessions: SessionManager;
-  metadataCache?: GroupMetadataCache;
+export interface GroupCommand extends SessionCommand {
+  /** normalised, `…@g.us` */
+  groupId: string;
 }
 
-export interface SessionContext {
-  session: Session;
-  engine: EngineSession;
-  /** the session's own phone number (digits), as WARest results report it */
-  phone: string | null;
-  /** where group metadata is read from; absent: straight from the engine (see metadataSource) */
-  metadata?: GroupMetadataSource;
+export interface GroupDeps {
+  access: SessionAccess;
+  metadataCache: GroupMetadataCache;
+}
+
+export interface SessionContext extends Omit<WorkingSession, 'runtime'> {
+  /** where group metadata is read from (the session's cache) */
+  metadata: GroupMetadataSource;
 }
 
 export interface GroupContext extends SessionContext {
   groupId: string;
+}
+
+/** Whom an action acted on, as every group result reports it. */
+export interface ActedOn {
+  sessionId: string;
+  /** the session's own number, digits */
+  phone: string | null;
+  groupId?: string;
 }
 
 export interface Membership {
@@ -39,33 +40,29 @@ export interface Membership {
   isSuperAdmin: boolean;
 }
 
-export async function sessionContext(deps: GroupDeps, request: FastifyRequest): Promise<SessionContext> {
-  const session = await findRequestSession(deps.db, request, 'groups');
-  const runtime = deps.sessions.runtime(session.id);
-  requireWorking(session, runtime?.lastChange.status);
-  const engine = runtime!.engine;
-  return { session, engine, phone: engine.me?.id.split(/[:@]/)[0] ?? null, metadata: deps.metadataCache?.for(engine) };
+export function withMetadata(deps: GroupDeps, working: WorkingSession): SessionContext {
+  return { ...working, metadata: deps.metadataCache.for(working.engine) };
 }
 
-export function metadataSource(ctx: SessionContext): GroupMetadataSource {
-  return ctx.metadata ?? uncachedMetadata(ctx.engine);
+export async function sessionContext(deps: GroupDeps, command: SessionCommand): Promise<SessionContext> {
+  return withMetadata(deps, await deps.access.working(command));
 }
 
-/** The group id is checked before the session is looked up (WARest order), so a bad id is always a 400. */
-export async function groupContext(deps: GroupDeps, request: FastifyRequest): Promise<GroupContext> {
-  const groupId = readGroupId(request);
-  return { ...(await sessionContext(deps, request)), groupId };
+export async function groupContext(deps: GroupDeps, command: GroupCommand): Promise<GroupContext> {
+  return { ...(await sessionContext(deps, command)), groupId: command.groupId };
+}
+
+export function actedOn(ctx: SessionContext & { groupId?: string }, groupId = ctx.groupId): ActedOn {
+  return { sessionId: ctx.session.id, phone: ctx.phone, ...(groupId !== undefined ? { groupId } : {}) };
 }
 
 /** Our role in the group; 404 GROUP_NOT_FOUND / GROUP_NOT_MEMBER when WhatsApp says we cannot see it. */
 export async function membership(ctx: GroupContext): Promise<Membership> {
   let metadata: GroupMetadata;
   try {
-    metadata = await metadataSource(ctx).get(ctx.groupId);
+    metadata = await ctx.metadata.get(ctx.groupId);
   } catch (err) {
-    if (err instanceof EngineRemoteError && err.code === 404) throw groupNotFound(ctx);
-    if (err instanceof EngineRemoteError && (err.code === 403 || err.code === 401)) throw notMember(ctx);
-    throw err;
+    throw refusalFor(err, { kind: 'group-read', groupId: ctx.groupId }) ?? err;
   }
   const me = ctx.engine.me;
   const mine = metadata.participants.find((p) => isSelf(p, me));
@@ -77,29 +74,25 @@ export function isSelf(participant: GroupParticipant, me: Me | null): boolean {
   return !!me && (participant.jid === me.id || (!!me.lid && participant.lid === me.lid));
 }
 
+export function notMember(groupId: string, action?: string): GatewayError {
+  return new GatewayError('GROUP_NOT_MEMBER', `${action ? `Cannot ${action}: this` : 'This'} session's number is not a member of group ${groupId}`);
+}
+
+export function notAdmin(groupId: string, action: string): GatewayError {
+  return new GatewayError('GROUP_NOT_ADMIN', `Cannot ${action}: this session's number is not an admin of group ${groupId}`);
+}
+
 /** 404 GROUP_NOT_MEMBER unless our number is in the group. */
 export async function requireMember(ctx: GroupContext): Promise<Membership & { me: GroupParticipant }> {
   const found = await membership(ctx);
-  if (!found.me) throw notMember(ctx);
+  if (!found.me) throw notMember(ctx.groupId);
   return { ...found, me: found.me };
-}
-
-export function groupNotFound(ctx: GroupContext): GatewayError {
-  return new GatewayError('GROUP_NOT_FOUND', `Group ${ctx.groupId} does not exist`);
-}
-
-export function notMember(ctx: GroupContext, action?: string): GatewayError {
-  return new GatewayError('GROUP_NOT_MEMBER', `${action ? `Cannot ${action}: this` : 'This'} session's number is not a member of group ${ctx.groupId}`);
-}
-
-export function notAdmin(ctx: GroupContext, action: string): GatewayError {
-  return new GatewayError('GROUP_NOT_ADMIN', `Cannot ${action}: this session's number is not an admin of group ${ctx.groupId}`);
 }
 
 /** 403 GROUP_NOT_ADMIN (nothing is attempted) unless our number is an admin of the group. */
 export async function requireAdmin(ctx: GroupContext, action: string): Promise<Membership> {
   const found = await requireMember(ctx);
-  if (!found.isAdmin) throw notAdmin(ctx, action);
+  if (!found.isAdmin) throw notAdmin(ctx.groupId, action);
   return found;
 }
 

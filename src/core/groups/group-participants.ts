@@ -1,23 +1,16 @@
 // The one handler for every change to a group's people: add, remove, promote, demote, and approving or
 // rejecting join requests. Each participant gets its own result with WhatsApp's code and the reason in words;
-// the WARest lists (`addedParticipants`/`failedToAdd`, …) hold digits. Some failed → 207 PARTIAL_SUCCESS;
-// all failed → 422 with the same result, since nothing the caller asked for happened.
+// the outcome says whether all, some or none of them got what was asked.
 import type { GroupMetadata, ParticipantResult } from '../../engine/types.js';
-import { GatewayError } from '../errors.js';
-import { metadataSource, notAdmin, requireMember, type GroupContext } from './group-context.js';
+import { actedOn, notAdmin, requireMember, type ActedOn, type GroupContext } from './group-context.js';
 import { groupCall } from './group-call.js';
-import { digitsOf, resultBase, succeeded, type Outcome } from './group-view.js';
 
 export type ParticipantAction = 'add' | 'remove' | 'promote' | 'demote' | 'approve' | 'reject';
 
 interface Rule {
-  /** "Some participants failed to <verb>" */
   verb: string;
   /** the per-participant status of a success, e.g. "added" */
   done: string;
-  message: string;
-  /** WARest's digit lists of successes and failures, for the actions that have them */
-  lists?: [done: string, failed: string];
   /** targets must be members already; role changes also spare the creator (WARest: "not permitted") */
   targets: 'anyone' | 'members' | 'roles';
   needsAdmin(metadata: GroupMetadata): boolean;
@@ -29,13 +22,16 @@ const change = (action: 'add' | 'remove' | 'promote' | 'demote') => (ctx: GroupC
 
 const RULES: Record<ParticipantAction, Rule> = {
   // Groups may let every member add people (member add mode); then no admin is needed.
-  add: { verb: 'add', done: 'added', message: 'Participants added', lists: ['addedParticipants', 'failedToAdd'], targets: 'anyone', needsAdmin: (m) => m.memberAddMode !== 'all_member_add', run: change('add') },
-  remove: { verb: 'remove', done: 'removed', message: 'Participants removed', lists: ['removedParticipants', 'failedToRemove'], targets: 'members', needsAdmin: always, run: change('remove') },
-  promote: { verb: 'promote', done: 'promoted', message: 'Participants promoted', targets: 'roles', needsAdmin: always, run: change('promote') },
-  demote: { verb: 'demote', done: 'demoted', message: 'Participants demoted', targets: 'roles', needsAdmin: always, run: change('demote') },
-  approve: { verb: 'approve', done: 'approved', message: 'Participants approved', lists: ['approvedParticipants', 'failedToApprove'], targets: 'anyone', needsAdmin: always, run: (ctx, jids) => ctx.engine.groups.approveJoinRequests(ctx.groupId, jids) },
-  reject: { verb: 'reject', done: 'rejected', message: 'Participants rejected', targets: 'anyone', needsAdmin: always, run: (ctx, jids) => ctx.engine.groups.rejectJoinRequests(ctx.groupId, jids) }
+  add: { verb: 'add', done: 'added', targets: 'anyone', needsAdmin: (m) => m.memberAddMode !== 'all_member_add', run: change('add') },
+  remove: { verb: 'remove', done: 'removed', targets: 'members', needsAdmin: always, run: change('remove') },
+  promote: { verb: 'promote', done: 'promoted', targets: 'roles', needsAdmin: always, run: change('promote') },
+  demote: { verb: 'demote', done: 'demoted', targets: 'roles', needsAdmin: always, run: change('demote') },
+  approve: { verb: 'approve', done: 'approved', targets: 'anyone', needsAdmin: always, run: (ctx, jids) => ctx.engine.groups.approveJoinRequests(ctx.groupId, jids) },
+  reject: { verb: 'reject', done: 'rejected', targets: 'anyone', needsAdmin: always, run: (ctx, jids) => ctx.engine.groups.rejectJoinRequests(ctx.groupId, jids) }
 };
+
+/** The per-participant status of a success of `action` ("added", "removed", …). */
+export const doneStatus = (action: ParticipantAction) => RULES[action].done;
 
 export interface ParticipantEntry {
   phone: string;
@@ -89,12 +85,25 @@ function precheck(rule: Rule, metadata: GroupMetadata, jid: string): Participant
   return undefined;
 }
 
+export interface ParticipantsChanged {
+  on: ActedOn;
+  action: ParticipantAction;
+  /** one entry per participant asked for */
+  participants: ParticipantEntry[];
+  /** the entries whose status is the action's success ("added", "removed", …) */
+  done: ParticipantEntry[];
+  failed: ParticipantEntry[];
+}
+
+/** The digits of a JID's user part: WARest reports people as digits. */
+export const digitsOf = (jid: string) => jid.split(/[:@]/)[0] ?? jid;
+
 /** `jids` are normalised user JIDs (PN or LID), at least one. */
-export async function changeParticipants(ctx: GroupContext, action: ParticipantAction, jids: string[]): Promise<Outcome> {
+export async function changeParticipants(ctx: GroupContext, action: ParticipantAction, jids: string[]): Promise<ParticipantsChanged> {
   const rule = RULES[action];
   const what = `${rule.verb} participants`;
   const { metadata, isAdmin } = await requireMember(ctx);
-  if (rule.needsAdmin(metadata) && !isAdmin) throw notAdmin(ctx, what);
+  if (rule.needsAdmin(metadata) && !isAdmin) throw notAdmin(ctx.groupId, what);
 
   const refused: ParticipantEntry[] = [];
   const send: string[] = [];
@@ -104,17 +113,14 @@ export async function changeParticipants(ctx: GroupContext, action: ParticipantA
     else send.push(jid);
   }
   const results = send.length ? await groupCall(ctx, what, () => rule.run(ctx, send)) : [];
-  if (send.length) metadataSource(ctx).invalidate(ctx.groupId);
+  if (send.length) ctx.metadata.invalidate(ctx.groupId);
 
   const participants = [...results.map((r) => answered(action, rule, r)), ...refused];
-  const ok = participants.filter((p) => p.status === rule.done);
-  const failed = participants.filter((p) => p.status !== rule.done);
-  const status = failed.length === 0 ? 'success' : ok.length ? 'partial' : 'failed';
-  const lists = rule.lists ? { [rule.lists[0]]: ok.map((p) => p.phone), [rule.lists[1]]: failed.map((p) => p.phone) } : {};
-  const result = { ...resultBase(ctx), ...lists, participants, status };
-
-  if (failed.length === 0) return succeeded(rule.message, result);
-  if (ok.length) return { code: 'PARTIAL_SUCCESS', message: `Some participants failed to ${rule.verb}`, result };
-  const reasons = failed.map((p) => `${p.phone} ${p.reason ?? 'failed'}`).join('; ');
-  throw new GatewayError('UNPROCESSABLE_ENTITY', `No participant was ${rule.done}: ${reasons}`, { details: result });
+  return {
+    on: actedOn(ctx),
+    action,
+    participants,
+    done: participants.filter((p) => p.status === rule.done),
+    failed: participants.filter((p) => p.status !== rule.done)
+  };
 }

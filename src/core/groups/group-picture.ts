@@ -2,19 +2,24 @@
 // downloaded for a caller who may not change it), or remove it.
 import { EngineError } from '../../engine/errors.js';
 import { GatewayError } from '../errors.js';
-import { requireEditor, requireMember, type GroupContext } from './group-context.js';
+import { actedOn, requireEditor, requireMember, type ActedOn, type GroupContext } from './group-context.js';
 import { groupCall } from './group-call.js';
-import { resultBase, succeeded, type Outcome } from './group-view.js';
 import { loadPicture, type PictureLoadOptions, type PictureSource } from './picture-input.js';
+
+export interface GroupPicture {
+  on: ActedOn;
+  /** null: the group has none */
+  pictureUrl: string | null;
+}
 
 const readPicture = (ctx: GroupContext) => groupCall(ctx, 'get the group picture', () => ctx.engine.groups.picture(ctx.groupId, { highRes: true }));
 
-export async function getGroupPicture(ctx: GroupContext): Promise<Outcome> {
+export async function getGroupPicture(ctx: GroupContext): Promise<GroupPicture> {
   await requireMember(ctx);
-  return succeeded('Group picture', { ...resultBase(ctx), pictureUrl: await readPicture(ctx) });
+  return { on: actedOn(ctx), pictureUrl: await readPicture(ctx) };
 }
 
-export async function setGroupPicture(ctx: GroupContext, source: PictureSource, options: PictureLoadOptions): Promise<Outcome> {
+export async function setGroupPicture(ctx: GroupContext, source: PictureSource, options: PictureLoadOptions): Promise<GroupPicture> {
   await requireEditor(ctx, 'change the group picture');
   const image = await loadPicture(source, options);
   await groupCall(ctx, 'change the group picture', async () => {
@@ -26,12 +31,11 @@ export async function setGroupPicture(ctx: GroupContext, source: PictureSource, 
       throw new GatewayError('INVALID_PARAMETER', `picture is invalid or unreadable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   });
-  const pictureUrl = await readPicture(ctx);
-  return succeeded('Group picture updated', { ...resultBase(ctx), pictureUrl, status: 'success update group picture' });
+  return { on: actedOn(ctx), pictureUrl: await readPicture(ctx) };
 }
 
-export async function removeGroupPicture(ctx: GroupContext): Promise<Outcome> {
+export async function removeGroupPicture(ctx: GroupContext): Promise<{ on: ActedOn }> {
   await requireEditor(ctx, 'remove the group picture');
   await groupCall(ctx, 'remove the group picture', () => ctx.engine.groups.removePicture(ctx.groupId));
-  return succeeded('Group picture removed', { ...resultBase(ctx), status: 'success remove group picture' });
+  return { on: actedOn(ctx) };
 }

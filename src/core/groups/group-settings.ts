@@ -2,9 +2,8 @@
 // checked before asking it, so an over-long text is a 400 naming the limit rather than WhatsApp's bare 406.
 import type { GroupSetting } from '../../engine/types.js';
 import { GatewayError } from '../errors.js';
-import { metadataSource, requireAdmin, requireEditor, type GroupContext } from './group-context.js';
+import { actedOn, requireAdmin, requireEditor, type ActedOn, type GroupContext } from './group-context.js';
 import { groupCall } from './group-call.js';
-import { resultBase, succeeded, type Outcome } from './group-view.js';
 
 const SUBJECT_MAX = 100;
 const DESCRIPTION_MAX = 2048;
@@ -18,50 +17,37 @@ export function validSubject(subject: string): string {
   return subject;
 }
 
-export async function setGroupName(ctx: GroupContext, subject: string): Promise<Outcome> {
-  const groupName = validSubject(subject);
+export async function setGroupName(ctx: GroupContext, subject: string): Promise<{ on: ActedOn; name: string }> {
+  const name = validSubject(subject);
   await requireEditor(ctx, 'change the group name');
-  await groupCall(ctx, 'change the group name', () => ctx.engine.groups.updateSubject(ctx.groupId, groupName));
-  metadataSource(ctx).invalidate(ctx.groupId);
-  return succeeded('Group name updated', { ...resultBase(ctx), groupName, status: 'success update group name' });
+  await groupCall(ctx, 'change the group name', () => ctx.engine.groups.updateSubject(ctx.groupId, name));
+  ctx.metadata.invalidate(ctx.groupId);
+  return { on: actedOn(ctx), name };
 }
 
 /** An empty description removes it (WARest sends an empty one for that). */
-export async function setGroupDescription(ctx: GroupContext, description: string): Promise<Outcome> {
+export async function setGroupDescription(ctx: GroupContext, description: string): Promise<{ on: ActedOn; description: string }> {
   const length = [...description].length;
   if (length > DESCRIPTION_MAX) {
     throw new GatewayError('GROUP_DESCRIPTION_TOO_LONG', `groupDescription has ${length} characters; WhatsApp allows at most ${DESCRIPTION_MAX}`);
   }
   await requireEditor(ctx, 'change the group description');
   await groupCall(ctx, 'change the group description', () => ctx.engine.groups.updateDescription(ctx.groupId, description || null));
-  metadataSource(ctx).invalidate(ctx.groupId);
-  return succeeded('Group description updated', { ...resultBase(ctx), groupDescription: description, status: 'success update group description' });
+  ctx.metadata.invalidate(ctx.groupId);
+  return { on: actedOn(ctx), description };
 }
 
 export type GroupSwitch = 'announcement' | 'locked';
 
-const SWITCHES: Record<GroupSwitch, { on: GroupSetting; off: GroupSetting; action: string; message: [on: string, off: string]; status: [on: string, off: string] }> = {
-  announcement: {
-    on: 'announcement',
-    off: 'not_announcement',
-    action: 'change announcement mode',
-    message: ['Announcement mode enabled', 'Announcement mode disabled'],
-    status: ['success set announcement mode', 'success set announcement mode']
-  },
-  locked: {
-    on: 'locked',
-    off: 'unlocked',
-    action: 'lock or unlock the group info',
-    message: ['Group locked', 'Group unlocked'],
-    status: ['success locked group', 'success unlocked group']
-  }
+const SWITCHES: Record<GroupSwitch, { on: GroupSetting; off: GroupSetting; action: string }> = {
+  announcement: { on: 'announcement', off: 'not_announcement', action: 'change announcement mode' },
+  locked: { on: 'locked', off: 'unlocked', action: 'lock or unlock the group info' }
 };
 
-export async function setGroupSwitch(ctx: GroupContext, which: GroupSwitch, on: boolean): Promise<Outcome> {
+export async function setGroupSwitch(ctx: GroupContext, which: GroupSwitch, enabled: boolean): Promise<{ on: ActedOn; which: GroupSwitch; enabled: boolean }> {
   const rule = SWITCHES[which];
   await requireAdmin(ctx, rule.action);
-  await groupCall(ctx, rule.action, () => ctx.engine.groups.setting(ctx.groupId, on ? rule.on : rule.off));
-  metadataSource(ctx).invalidate(ctx.groupId);
-  const pick = <T>([whenOn, whenOff]: [T, T]) => (on ? whenOn : whenOff);
-  return succeeded(pick(rule.message), { ...resultBase(ctx), [which]: on, status: pick(rule.status) });
+  await groupCall(ctx, rule.action, () => ctx.engine.groups.setting(ctx.groupId, enabled ? rule.on : rule.off));
+  ctx.metadata.invalidate(ctx.groupId);
+  return { on: actedOn(ctx), which, enabled };
 }

@@ -1,7 +1,7 @@
 // The chatter guard: at most one invite-link revoke per group every `minIntervalSeconds`, measured from the last
 // revoke in the lineage (so it holds across restarts, and counts revokes made on phones too), and who may force
 // past it (the admin key only).
-import type { Principal } from '../../http/types.js';
+import type { Principal } from '../auth/principal.js';
 import type { Db } from '../../store/database.js';
 import { lastRevokedAt, type GroupRef } from '../../store/repos/invite-codes.js';
 import { GatewayError } from '../errors.js';

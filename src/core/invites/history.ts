@@ -36,3 +36,5 @@ export async function inviteHistory(db: Db, ref: GroupRef) {
     unattributedJoins: joins.filter((j) => j.code === null || !known.has(j.code)).map(describeJoin),
   };
 }
+
+export type InviteHistory = Awaited<ReturnType<typeof inviteHistory>>;

@@ -1,21 +1,19 @@
-// Invite governance for the whole gateway: the engine-event translator that keeps the lineage, the revoke the
-// API calls, reading the current code, the history, and the policies with their scheduler. The composition root
-// creates one, passes `translator` to the session manager, and starts/stops it with the gateway.
-import type { Principal } from '../../http/types.js';
-import { requireWorking } from '../../http/session-lookup.js';
+// Invite governance for the whole gateway: the engine-event translator that keeps the lineage (and arms the
+// policies of each session this node runs), the revoke, reading the current code, the history, and the
+// policies with their scheduler. The composition root creates one and passes `translator` to the session
+// manager.
 import type { Db } from '../../store/database.js';
 import { getApiKey } from '../../store/repos/api-keys.js';
 import type { GroupRef, Revoker } from '../../store/repos/invite-codes.js';
 import { deleteInvitePolicy, getInvitePolicy, saveInvitePolicy, type InvitePolicy } from '../../store/repos/invite-policies.js';
-import { getSession } from '../../store/repos/sessions.js';
+import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../errors.js';
-import { requireAdmin, type GroupContext } from '../groups/group-context.js';
-import { uncachedMetadata, type GroupMetadataCache } from '../groups/metadata-cache.js';
-import type { EventTranslator, RuntimeLogger, SessionRuntime } from '../sessions/session-runtime.js';
+import { actedOn, groupContext, requireAdmin, withMetadata, type ActedOn, type GroupCommand, type GroupContext, type GroupDeps } from '../groups/group-context.js';
+import type { EventTranslator, RuntimeLogger } from '../sessions/session-runtime.js';
 import { mayForce } from './chatter-guard.js';
 import { fetchCurrentCode, knownOrFetchedCode } from './current-code.js';
 import { inviteEventTranslator } from './invite-events.js';
-import { inviteHistory } from './history.js';
+import { inviteHistory, type InviteHistory } from './history.js';
 import { groupKey, KeyedLock } from './keyed-lock.js';
 import { mergeRules, type PolicyInput } from './policy-input.js';
 import { nextDueAt, PolicyRunner } from './policy-runner.js';
@@ -27,10 +25,13 @@ export interface InviteGovernanceOptions {
   logger: RuntimeLogger;
   /** seconds between two revokes of one group (0: no guard) */
   minIntervalSeconds: number;
-  /** the live runtime of a session (from the session manager) */
-  runtime(sessionId: string): SessionRuntime | undefined;
-  /** the group routes' metadata cache, so policies' admin checks share it */
-  metadataCache?: GroupMetadataCache;
+  /** session access and the metadata cache the group actions use, so admin checks share it */
+  groups: GroupDeps;
+}
+
+export interface RevokeCommand extends GroupCommand {
+  /** skip the chatter guard (admin key only) */
+  force?: boolean;
 }
 
 const refOf = (ctx: GroupContext): GroupRef => ({ sessionId: ctx.session.id, groupId: ctx.groupId });
@@ -45,48 +46,62 @@ export class InviteGovernance {
   constructor(private readonly options: InviteGovernanceOptions) {
     const { db, logger } = options;
     this.revokeDeps = { db, lock: this.lock, minIntervalSeconds: options.minIntervalSeconds };
-    this.runner = new PolicyRunner({ db, logger, revoke: (request) => revokeInvite(this.revokeDeps, request), context: (ref) => this.context(ref) });
+    this.runner = new PolicyRunner({ db, logger, revoke: (request) => revokeInvite(this.revokeDeps, request), context: (ref) => this.policyContext(ref) });
     this.scheduler = new PolicyScheduler({ db, logger, runDue: (ref) => this.runner.runDue(ref) });
-    this.translator = inviteEventTranslator({
+    const events = inviteEventTranslator({
       db,
       lock: this.lock,
       logger,
       // Safe to retry: a policy revokes only the code the join came through, and only while it is current.
       onJoin: (ref, code) => this.scheduler.react(ref, () => this.runner.afterJoin(ref, code)),
     });
-  }
-
-  start(): Promise<void> {
-    return this.scheduler.start();
+    // Policies run where their session runs: armed while this node runs it, disarmed when it stops.
+    this.translator = (runtime, emit) => {
+      const off = events(runtime, emit);
+      void this.scheduler.armSession(runtime.id).catch((err) => logger.error({ err, sessionId: runtime.id }, 'could not arm invite policies'));
+      return () => {
+        off();
+        this.scheduler.disarmSession(runtime.id);
+      };
+    };
   }
 
   stop(): Promise<void> {
     return this.scheduler.stop();
   }
 
-  /** A revoke asked for through the API; `force` (admin key only) skips the chatter guard. */
-  async revoke(ctx: GroupContext, principal: Principal | null, force?: boolean): Promise<RevokeOutcome> {
-    const bypassGuard = mayForce(principal, force);
-    const revokedBy = await this.revoker(principal);
-    return (await revokeInvite(this.revokeDeps, { ctx, revokedBy, via: 'api', bypassGuard }))!;
+  /** A revoke asked for by a caller: admin check first, then the chatter guard (unless forced by the admin key). */
+  async revoke(command: RevokeCommand): Promise<RevokeOutcome & { on: ActedOn }> {
+    const bypassGuard = mayForce(command.principal, command.force);
+    const ctx = await groupContext(this.options.groups, command);
+    const revokedBy = await this.revoker(command.principal);
+    const outcome = (await revokeInvite(this.revokeDeps, { ctx, revokedBy, via: 'api', bypassGuard }))!;
+    return { ...outcome, on: actedOn(ctx) };
   }
 
   /** The code WhatsApp reports now (admins only), recorded in the lineage. */
-  async currentCode(ctx: GroupContext): Promise<string> {
+  async currentCode(command: GroupCommand): Promise<{ code: string; on: ActedOn }> {
+    const ctx = await groupContext(this.options.groups, command);
     await requireAdmin(ctx, 'read the invite link');
-    return this.lock.run(groupKey(ctx.session.id, ctx.groupId), () => fetchCurrentCode(this.options.db, refOf(ctx), ctx.engine));
+    const code = await this.lock.run(groupKey(ctx.session.id, ctx.groupId), () => fetchCurrentCode(this.options.db, refOf(ctx), ctx.engine));
+    return { code, on: actedOn(ctx) };
   }
 
-  history(ref: GroupRef) {
-    return inviteHistory(this.options.db, ref);
+  async history(command: GroupCommand): Promise<InviteHistory> {
+    return inviteHistory(this.options.db, await this.storedGroup(command));
   }
 
-  policy(ref: GroupRef): Promise<InvitePolicy | undefined> {
-    return getInvitePolicy(this.options.db, ref);
+  /** The group's policy; 404 when it has none. */
+  async policy(command: GroupCommand): Promise<InvitePolicy> {
+    const ref = await this.storedGroup(command);
+    const policy = await getInvitePolicy(this.options.db, ref);
+    if (!policy) throw noPolicy(ref);
+    return policy;
   }
 
   /** Creates or updates the group's policy (merged field by field) and (re)activates it; admins only. */
-  async savePolicy(ctx: GroupContext, input: PolicyInput): Promise<InvitePolicy> {
+  async savePolicy(command: GroupCommand, input: PolicyInput): Promise<InvitePolicy> {
+    const ctx = await groupContext(this.options.groups, command);
     const ref = refOf(ctx);
     const rules = mergeRules(await getInvitePolicy(this.options.db, ref), input);
     await requireAdmin(ctx, 'set an invite policy');
@@ -97,9 +112,17 @@ export class InviteGovernance {
     return policy;
   }
 
-  async deletePolicy(ref: GroupRef): Promise<boolean> {
+  async deletePolicy(command: GroupCommand): Promise<GroupRef> {
+    const ref = await this.storedGroup(command);
     this.scheduler.arm(ref, null);
-    return deleteInvitePolicy(this.options.db, ref);
+    if (!(await deleteInvitePolicy(this.options.db, ref))) throw noPolicy(ref);
+    return ref;
+  }
+
+  /** The session (found and allowed; not necessarily connected) and group a stored-data command names. */
+  private async storedGroup(command: GroupCommand): Promise<GroupRef> {
+    const session = await this.options.groups.access.find(command);
+    return { sessionId: session.id, groupId: command.groupId };
   }
 
   private async revoker(principal: Principal | null): Promise<Revoker> {
@@ -108,14 +131,13 @@ export class InviteGovernance {
     return { kind: 'api_key', id: principal?.keyId, name: key?.name };
   }
 
-  /** A policy's group context: the session must exist and be connected. */
-  private async context(ref: GroupRef): Promise<GroupContext> {
-    const session = await getSession(this.options.db, ref.sessionId);
-    if (!session) throw new GatewayError('SESSION_NOT_FOUND', `Session "${ref.sessionId}" not found`);
-    const runtime = this.options.runtime(ref.sessionId);
-    requireWorking(session, runtime?.lastChange.status);
-    const engine = runtime!.engine;
-    const metadata = this.options.metadataCache?.for(engine) ?? uncachedMetadata(engine);
-    return { session, engine, phone: engine.me?.id.split(/[:@]/)[0] ?? null, metadata, groupId: ref.groupId };
+  /** A policy acts in its session's context: the session must be connected. */
+  private async policyContext(ref: GroupRef): Promise<GroupContext> {
+    const working = await this.options.groups.access.workingById(ref.sessionId);
+    return { ...withMetadata(this.options.groups, working), groupId: ref.groupId };
   }
+}
+
+function noPolicy(ref: GroupRef): GatewayError {
+  return new GatewayError('NOT_FOUND', `Group ${ref.groupId} has no invite policy in session "${ref.sessionId}"; create one with POST /api/v1/group/invite/policy`);
 }

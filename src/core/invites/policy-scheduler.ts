@@ -1,7 +1,8 @@
-// The in-process timers of invite policies: time-based rules armed from the database on start (a schedule missed
-// while the gateway was down fires at once, and once) and re-armed after each run or policy change; reactions to
-// joins (one-time link, flood breaker) run at once. Both are retried with backoff while the session cannot act
-// yet (e.g. still reconnecting); timers are unref'ed and all cleared on stop.
+// The in-process timers of invite policies, for the sessions this node runs: a session's time-based rules are
+// armed from the database when the node starts running it (a schedule missed while nobody ran it fires at once,
+// and once) and disarmed when it stops; re-armed after each run or policy change. Reactions to joins (one-time
+// link, flood breaker) run at once. Both are retried with backoff while the session cannot act yet (e.g. still
+// reconnecting); timers are unref'ed and all cleared on stop.
 import type { Db } from '../../store/database.js';
 import type { GroupRef } from '../../store/repos/invite-codes.js';
 import { listScheduledPolicies } from '../../store/repos/invite-policies.js';
@@ -30,13 +31,28 @@ export class PolicyScheduler {
   private readonly failures = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private readonly reactionRetries = new Set<NodeJS.Timeout>();
+  private readonly runningSessions = new Set<string>();
   private stopped = false;
 
   constructor(private readonly deps: PolicySchedulerDeps) {}
 
-  async start(): Promise<void> {
-    this.stopped = false;
-    for (const policy of await listScheduledPolicies(this.deps.db)) this.arm(policy, nextDueAt(policy));
+  /** This node runs the session now: arm its scheduled policies. */
+  async armSession(sessionId: string): Promise<void> {
+    this.runningSessions.add(sessionId);
+    // arm() skips the session if it was stopped again while its policies were being read.
+    for (const policy of await listScheduledPolicies(this.deps.db, sessionId)) this.arm(policy, nextDueAt(policy));
+  }
+
+  /** This node stopped running the session: its timers and pending reactions go (another node may take it). */
+  disarmSession(sessionId: string): void {
+    this.runningSessions.delete(sessionId);
+    const prefix = groupKey(sessionId, '');
+    for (const [key, timer] of this.timers) {
+      if (!key.startsWith(prefix)) continue;
+      clearTimeout(timer);
+      this.timers.delete(key);
+      this.failures.delete(key);
+    }
   }
 
   /** (Re)arms the group's timer for `at` (epoch ms; past = now); null disarms it. */
@@ -44,7 +60,7 @@ export class PolicyScheduler {
     const key = groupKey(ref.sessionId, ref.groupId);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
-    if (at === null || this.stopped) return;
+    if (at === null || this.stopped || !this.runningSessions.has(ref.sessionId)) return;
     const delay = Math.min(Math.max(0, at - Date.now()), MAX_DELAY_MS);
     const timer = setTimeout(() => this.run({ sessionId: ref.sessionId, groupId: ref.groupId }), delay);
     timer.unref();
@@ -72,7 +88,7 @@ export class PolicyScheduler {
 
   /** Runs a policy's reaction to a join now, retrying it with backoff while it fails (it must be idempotent). */
   react(ref: GroupRef, reaction: () => Promise<void>, failures = 0): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.runningSessions.has(ref.sessionId)) return;
     const done = reaction().catch((err) => {
       const attempts = failures + 1;
       if (attempts >= REACTION_ATTEMPTS) {

@@ -6,7 +6,8 @@ import type { Db } from '../../store/database.js';
 import type { Revoker } from '../../store/repos/invite-codes.js';
 import { requireAdmin, type GroupContext } from '../groups/group-context.js';
 import { checkRevokeInterval } from './chatter-guard.js';
-import { knownOrFetchedCode, withInvitePermission } from './current-code.js';
+import { refusing } from '../whatsapp-refusals.js';
+import { knownOrFetchedCode } from './current-code.js';
 import { groupKey, type KeyedLock } from './keyed-lock.js';
 import { inviteLink, recordCodeChange } from './ledger.js';
 
@@ -46,7 +47,7 @@ export function revokeInvite(deps: RevokeDeps, request: RevokeRequest): Promise<
     if (!request.bypassGuard) await checkRevokeInterval(deps.db, ref, deps.minIntervalSeconds);
     const previousCode = await knownOrFetchedCode(deps.db, ref, ctx.engine);
     if (request.onlyIfCurrent !== undefined && previousCode !== request.onlyIfCurrent) return undefined;
-    const code = await withInvitePermission(ctx.groupId, () => ctx.engine.groups.revokeInvite(ctx.groupId));
+    const code = await refusing({ kind: 'invite-admin', groupId: ctx.groupId }, () => ctx.engine.groups.revokeInvite(ctx.groupId));
     await recordCodeChange(deps.db, { ...ref, code, via: request.via, author: ourNumber(ctx), revokedBy: request.revokedBy });
     return { code, previousCode, inviteLink: inviteLink(code) };
   });

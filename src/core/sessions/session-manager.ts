@@ -9,6 +9,7 @@ import { createSession, deleteSession, getSession, listSessionsToResume, updateS
 import { GatewayError } from '../errors.js';
 import { hashSecret, newSecret } from '../auth/secrets.js';
 import { databaseAuthStore } from './auth-store.js';
+import type { EventReducer } from '../events/event-reducer.js';
 import { SessionRuntime, type EventTranslator } from './session-runtime.js';
 
 export interface SessionManagerOptions {
@@ -18,6 +19,7 @@ export interface SessionManagerOptions {
   logger: EngineLogger;
   engineOptions?: Partial<EngineOptions>;
   resumeStaggerMs: number;
+  reducers?: EventReducer[];
   translators?: EventTranslator[];
   /** called with each new QR string (the sandbox demo prints it in the terminal) */
   onQr?: (sessionId: string, qr: string) => void;
@@ -70,7 +72,11 @@ export class SessionManager {
         logger: this.options.logger.child({ sessionId: id }),
         options: this.options.engineOptions ?? {}
       });
-      runtime = new SessionRuntime(id, engineSession, this.options.db, this.options.logger, this.options.translators, (qr) => this.options.onQr?.(id, qr));
+      runtime = new SessionRuntime(id, engineSession, this.options.db, this.options.logger, {
+        reducers: this.options.reducers,
+        translators: this.options.translators,
+        onQr: (qr) => this.options.onQr?.(id, qr)
+      });
       engineSession.events.on('status', (change) => this.options.onStatus?.(id, change.status));
       this.runtimes.set(id, runtime);
     }

@@ -1,12 +1,20 @@
 // Questions about people (and groups) that are not group administration: who is on WhatsApp, and pictures.
 import { jidDecode } from 'baileys';
 import { EngineInvalidArgumentError, EngineRemoteError } from '../errors.js';
+import type { ContactCommands } from '../port.js';
 import type { OnWhatsAppResult } from '../types.js';
 import type { CommandContext } from './command-context.js';
-import { bareJid, isLid, userJid } from './jids.js';
+import { bareJid, chatJid, isLid, userJid } from './jids.js';
 import { required } from './remote-call.js';
 
-export async function onWhatsApp(ctx: CommandContext, numbers: string[]): Promise<OnWhatsAppResult[]> {
+export function makeContactCommands(ctx: CommandContext): ContactCommands {
+  return {
+    onWhatsApp: (numbers) => onWhatsApp(ctx, numbers),
+    pictureUrl: (jid, options = {}) => pictureUrl(ctx, chatJid(jid, 'jid'), options.highRes),
+  };
+}
+
+async function onWhatsApp(ctx: CommandContext, numbers: string[]): Promise<OnWhatsAppResult[]> {
   if (numbers.length === 0) throw new EngineInvalidArgumentError('numbers', 'must name at least one phone number');
   const jids = numbers.map((n) => userJid(n, 'numbers'));
   const lid = jids.find((jid) => isLid(jid));

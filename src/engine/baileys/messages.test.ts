@@ -40,16 +40,16 @@ async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 10_
 }
 
 test('onWhatsApp tells which numbers have WhatsApp', async () => {
-  assert.deepEqual(await alice.onWhatsApp([BOB, '+1 555 999 9999'.replace(/ /g, '')]), [
+  assert.deepEqual(await alice.contacts.onWhatsApp([BOB, '+1 555 999 9999'.replace(/ /g, '')]), [
     { input: BOB, jid: ids[BOB]!.jid, exists: true },
     { input: '+15559999999', jid: null, exists: false }
   ]);
-  await assert.rejects(alice.onWhatsApp([ids[BOB]!.lid]), EngineInvalidArgumentError);
+  await assert.rejects(alice.contacts.onWhatsApp([ids[BOB]!.lid]), EngineInvalidArgumentError);
 });
 
 test('sendText reaches the phone, and its receipts come back as message_status', async () => {
   const from = probe.mark();
-  const sent = await alice.sendText(BOB, 'Hello Bob');
+  const sent = await alice.messages.sendText(BOB, 'Hello Bob');
   assert.equal(sent.chat, ids[BOB]!.jid);
   assert.ok(sent.timestamp > 0);
   const got = await eventually(async () => (await inbox(BOB)).find((m) => m.id === sent.id));
@@ -70,7 +70,7 @@ test('received messages are normalised, and replies quote them', async () => {
   );
   assert.ok(message.timestamp > 0);
   assert.equal((message.raw as { key: { id: string } }).key.id, id);
-  const reply = await alice.sendText(ids[BOB]!.lid, 'Hi back', { quotedId: id });
+  const reply = await alice.messages.sendText(ids[BOB]!.lid, 'Hi back', { quotedId: id });
   const got = await eventually(async () => (await inbox(BOB)).find((m) => m.id === reply.id));
   assert.equal(got.message.extendedTextMessage?.contextInfo?.stanzaId, id);
 });
@@ -88,7 +88,7 @@ test("messages the account writes on its phone are reported as fromMe, in the pe
 test('group messages both ways, with per-member receipts', async () => {
   const group = await alice.groups.create('Chat', [BOB, CAROL]);
   const from = probe.mark();
-  const sent = await alice.sendText(group.id, 'Hello group');
+  const sent = await alice.messages.sendText(group.id, 'Hello group');
   const got = await eventually(async () => (await inbox(CAROL)).find((m) => m.id === sent.id));
   assert.equal(got.text, 'Hello group');
   await net.ok('POST', `/sandbox/v1/accounts/${CAROL}/receipts`, { chat: group.id, ids: [sent.id], type: 'read' });
@@ -108,5 +108,5 @@ test('presence: a contact typing is reported with PN and LID', async () => {
 });
 
 test('profile pictures: null when the user has none', async () => {
-  assert.equal(await alice.profilePictureUrl(BOB), null);
+  assert.equal(await alice.contacts.pictureUrl(BOB), null);
 });

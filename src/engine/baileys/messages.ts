@@ -2,13 +2,17 @@
 // still in memory, else they reference it by id only.
 import { isJidGroup, toNumber } from 'baileys';
 import { EngineInvalidArgumentError } from '../errors.js';
-import type { SendTextOptions } from '../port.js';
+import type { MessageCommands, SendTextOptions } from '../port.js';
 import type { SentMessage } from '../types.js';
 import type { CommandContext } from './command-context.js';
 import { chatJid } from './jids.js';
 import { required } from './remote-call.js';
 
-export async function sendText(ctx: CommandContext, to: string, text: string, options: SendTextOptions = {}): Promise<SentMessage> {
+export function makeMessageCommands(ctx: CommandContext): MessageCommands {
+  return { sendText: (to, text, options) => sendText(ctx, to, text, options) };
+}
+
+async function sendText(ctx: CommandContext, to: string, text: string, options: SendTextOptions = {}): Promise<SentMessage> {
   const jid = chatJid(to);
   if (!text) throw new EngineInvalidArgumentError('text', 'must not be empty');
   // Baileys needs a group's members for every send; cached metadata (kept current by group events) spares a query.

@@ -141,12 +141,12 @@ test('gives up with FAILED "qr timeout" when no QR is scanned', async () => {
 
 test('commands before WORKING reject with EngineNotConnectedError', async () => {
   const session = net.session();
-  await assert.rejects(session.sendText('15550000001', 'hi'), EngineNotConnectedError);
+  await assert.rejects(session.messages.sendText('15550000001', 'hi'), EngineNotConnectedError);
   await assert.rejects(session.groups.list(), EngineNotConnectedError);
   const probe = new SessionProbe(session);
   await session.start();
   await probe.status('SCAN_QR_CODE');
-  await assert.rejects(session.onWhatsApp(['15550000001']), (error: unknown) => error instanceof EngineNotConnectedError && error.status === 'SCAN_QR_CODE');
+  await assert.rejects(session.contacts.onWhatsApp(['15550000001']), (error: unknown) => error instanceof EngineNotConnectedError && error.status === 'SCAN_QR_CODE');
   await session.stop();
 });
 

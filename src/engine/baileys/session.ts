@@ -5,19 +5,19 @@
 import type { BaileysEventMap, ConnectionState, GroupMetadata as BaileysGroupMetadata, WAMessage, WASocket } from 'baileys';
 import { EngineInvalidArgumentError, EngineNotConnectedError, EngineStateError } from '../errors.js';
 import { backoffDelay, resolveEngineOptions, type EngineOptions } from '../options.js';
-import type { AuthStateStore, EngineLogger, EngineNetwork, EngineSession, EngineSessionConfig, GroupCommands, SendTextOptions } from '../port.js';
+import type { AuthStateStore, EngineLogger, EngineNetwork, EngineSession, EngineSessionConfig, ContactCommands, GroupCommands, MessageCommands } from '../port.js';
 import { TypedEmitter, type EventSource } from '../typed-emitter.js';
-import type { Disconnect, EngineEventMap, Me, OnWhatsAppResult, SentMessage, SessionStatus, StatusChange } from '../types.js';
+import type { Disconnect, EngineEventMap, Me, SessionStatus, StatusChange } from '../types.js';
 import { SessionAuth } from './auth-state.js';
 import { BoundedMap } from './bounded-map.js';
 import type { CommandContext, SocketCall } from './command-context.js';
-import { onWhatsApp, pictureUrl } from './contacts.js';
+import { makeContactCommands } from './contacts.js';
 import { classifyDisconnect, describeDisconnect } from './disconnect-policy.js';
 import { EventMapper } from './events.js';
 import { makeGroupCommands } from './groups.js';
 import { JidResolver } from './jid-resolver.js';
-import { bareJid, chatJid } from './jids.js';
-import { sendText } from './messages.js';
+import { bareJid } from './jids.js';
+import { makeMessageCommands } from './messages.js';
 import { waitForPairingCode } from './pairing-waiter.js';
 import { remoteCall } from './remote-call.js';
 import { createSocket, endSocket } from './socket-factory.js';
@@ -39,6 +39,8 @@ const SETTLED = new Set<SessionStatus>(['STOPPED', 'LOGGED_OUT', 'FAILED']);
 export class BaileysSession implements EngineSession {
   readonly sessionId: string;
   readonly events: EventSource<EngineEventMap>;
+  readonly messages: MessageCommands;
+  readonly contacts: ContactCommands;
   readonly groups: GroupCommands;
   private readonly emitter: TypedEmitter<EngineEventMap>;
   private readonly options: EngineOptions;
@@ -73,6 +75,8 @@ export class BaileysSession implements EngineSession {
     this.recentMessages = new BoundedMap(this.options.recentMessageLimit);
     const resolver = new JidResolver(() => this.connection?.sock.signalRepository.lidMapping, this.logger);
     this.commands = { call: (operation, call) => this.call(operation, call), resolver, groupMetadata: this.groupMetadata, recentMessages: this.recentMessages };
+    this.messages = makeMessageCommands(this.commands);
+    this.contacts = makeContactCommands(this.commands);
     this.groups = makeGroupCommands(this.commands);
     this.mapper = new EventMapper({ emitter: this.emitter, resolver, me: () => this.me, groupMetadata: this.groupMetadata, recentMessages: this.recentMessages, logger: this.logger });
   }
@@ -148,18 +152,6 @@ export class BaileysSession implements EngineSession {
       throw error;
     }
     return wait.code;
-  }
-
-  sendText(to: string, text: string, options?: SendTextOptions): Promise<SentMessage> {
-    return sendText(this.commands, to, text, options);
-  }
-
-  onWhatsApp(numbers: string[]): Promise<OnWhatsAppResult[]> {
-    return onWhatsApp(this.commands, numbers);
-  }
-
-  profilePictureUrl(jid: string, options: { highRes?: boolean } = {}): Promise<string | null> {
-    return pictureUrl(this.commands, chatJid(jid, 'jid'), options.highRes);
   }
 
   private call<T>(operation: string, call: SocketCall<T>): Promise<T> {

@@ -1,20 +1,16 @@
 // What the group route files share: their deps, the schema fragments for WARest's field aliases (session by
 // id or own phone number, `groupId|gid|group`), readers for loosely typed values (switches as words, texts under
-// several names, participant lists), and answering with a core outcome.
-import type { FastifyReply } from 'fastify';
-import type { GroupDeps } from '../../core/groups/group-context.js';
-import type { InviteCodeReader } from '../../core/groups/group-invite-links.js';
-import type { Outcome } from '../../core/groups/group-view.js';
-import type { PictureLoadOptions } from '../../core/groups/picture-input.js';
+// several names, participant lists).
 import { GatewayError } from '../../core/errors.js';
+import type { Groups } from '../../core/groups/groups.js';
+import type { InviteGovernance } from '../../core/invites/invite-governance.js';
 import { field } from '../credentials.js';
 import { normalizeParticipants, type ParticipantOptions, type PhoneOptions } from '../jids.js';
 import { readString, type RequestParts } from '../params.js';
 
 export interface GroupRoutesContext {
-  group: GroupDeps;
-  invites: InviteCodeReader;
-  pictures: PictureLoadOptions;
+  groups: Groups;
+  invites: InviteGovernance;
   phones: PhoneOptions;
 }
 
@@ -52,10 +48,6 @@ export const PARTICIPANTS = {
 /** An object schema of the session fields plus `properties` (query for GET, JSON body otherwise). */
 export function fields(properties: Record<string, unknown> = {}) {
   return { type: 'object', properties: { ...SESSION_FIELDS, ...properties } };
-}
-
-export function answer(reply: FastifyReply, outcome: Outcome): FastifyReply {
-  return reply.envelope(outcome.code, outcome.message, outcome.result);
 }
 
 /** A required text under any of `keys` (the first is the name the error uses). */

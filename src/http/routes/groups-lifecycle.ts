@@ -1,18 +1,19 @@
 // Creating, leaving and disbanding (deleting) groups.
 import type { FastifyInstance } from 'fastify';
-import { groupContext, sessionContext } from '../../core/groups/group-context.js';
-import { createGroup, disbandGroup, leaveGroup } from '../../core/groups/group-lifecycle.js';
+import { groupCommand, sessionCommand } from '../commands.js';
 import { actionRoute } from '../route-table.js';
-import { answer, fields, GROUP_FIELDS, NAME_FIELDS, NAME_KEYS, PARTICIPANTS, readParticipants, requiredText, type GroupRoutesContext } from './groups-http.js';
+import { createdView, disbandedView, leftView } from '../views/warest/groups.js';
+import { answer } from '../views/warest/outcome.js';
+import { fields, GROUP_FIELDS, NAME_FIELDS, NAME_KEYS, PARTICIPANTS, readParticipants, requiredText, type GroupRoutesContext } from './groups-http.js';
 
-export function registerGroupLifecycleRoutes(app: FastifyInstance, { group, phones }: GroupRoutesContext): void {
+export function registerGroupLifecycleRoutes(app: FastifyInstance, { groups, phones }: GroupRoutesContext): void {
   app.route(
     actionRoute('createGroup', {
       schema: { body: fields({ ...NAME_FIELDS, participants: PARTICIPANTS }) },
       handler: async (request, reply) => {
         const name = requiredText(request, NAME_KEYS, 'the name of the new group, at most 100 characters');
         const participants = readParticipants(request, { ...phones, allowEmpty: true });
-        return answer(reply, await createGroup(await sessionContext(group, request), name, participants));
+        return answer(reply, createdView(await groups.create(sessionCommand(request, 'groups'), name, participants)));
       }
     })
   );
@@ -21,13 +22,13 @@ export function registerGroupLifecycleRoutes(app: FastifyInstance, { group, phon
   app.route(
     actionRoute('leaveGroup', {
       schema: groupBody,
-      handler: async (request, reply) => answer(reply, await leaveGroup(await groupContext(group, request)))
+      handler: async (request, reply) => answer(reply, leftView(await groups.leave(groupCommand(request))))
     })
   );
   app.route(
     actionRoute('deleteGroup', {
       schema: groupBody,
-      handler: async (request, reply) => answer(reply, await disbandGroup(await groupContext(group, request)))
+      handler: async (request, reply) => answer(reply, disbandedView(await groups.disband(groupCommand(request))))
     })
   );
 }

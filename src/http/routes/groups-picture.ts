@@ -1,22 +1,21 @@
 // A group's picture: read, set (data URI or http(s) URL, up to 5 MB), remove. The set route accepts a body
 // with room for a base64 image half again over the limit, whatever the general body limit, so an oversized
 // picture gets the picture's own 413 message rather than the body's.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { groupContext } from '../../core/groups/group-context.js';
-import { getGroupPicture, removeGroupPicture, setGroupPicture } from '../../core/groups/group-picture.js';
+import type { FastifyInstance } from 'fastify';
 import { parsePictureSource, PICTURE_MAX_BYTES } from '../../core/groups/picture-input.js';
+import { groupCommand } from '../commands.js';
 import { actionRoute } from '../route-table.js';
-import { answer, fields, GROUP_FIELDS, requiredText, TEXT, type GroupRoutesContext } from './groups-http.js';
+import { pictureRemovedView, pictureSetView, pictureView } from '../views/warest/groups.js';
+import { answer } from '../views/warest/outcome.js';
+import { fields, GROUP_FIELDS, requiredText, TEXT, type GroupRoutesContext } from './groups-http.js';
 
 const PICTURE_BODY_LIMIT = Math.ceil((PICTURE_MAX_BYTES * 1.5) / 3) * 4 + 64 * 1024;
 
-export function registerGroupPictureRoutes(app: FastifyInstance, { group, pictures }: GroupRoutesContext): void {
-  const withGroup = (request: FastifyRequest) => groupContext(group, request);
-
+export function registerGroupPictureRoutes(app: FastifyInstance, { groups }: GroupRoutesContext): void {
   app.route(
     actionRoute('getGroupPicture', {
       schema: { querystring: fields(GROUP_FIELDS) },
-      handler: async (request, reply) => answer(reply, await getGroupPicture(await withGroup(request)))
+      handler: async (request, reply) => answer(reply, pictureView(await groups.picture(groupCommand(request))))
     })
   );
 
@@ -34,8 +33,7 @@ export function registerGroupPictureRoutes(app: FastifyInstance, { group, pictur
       },
       handler: async (request, reply) => {
         const source = parsePictureSource(requiredText(request, ['picture', 'image', 'photo', 'avatar'], 'a data URI (data:image/jpeg;base64,…) or an http(s) URL'));
-        const ctx = await withGroup(request);
-        return answer(reply, await setGroupPicture(ctx, source, pictures));
+        return answer(reply, pictureSetView(await groups.setPicture(groupCommand(request), source)));
       }
     })
   );
@@ -43,10 +41,7 @@ export function registerGroupPictureRoutes(app: FastifyInstance, { group, pictur
   app.route(
     actionRoute('deleteGroupPicture', {
       schema: { body: fields(GROUP_FIELDS) },
-      handler: async (request, reply) => {
-        const ctx = await withGroup(request);
-        return answer(reply, await removeGroupPicture(ctx));
-      }
+      handler: async (request, reply) => answer(reply, pictureRemovedView(await groups.removePicture(groupCommand(request))))
     })
   );
 }

@@ -1,18 +1,20 @@
 // Group settings: name (subject), description, announcement mode and locked info.
 import type { FastifyInstance } from 'fastify';
-import { groupContext } from '../../core/groups/group-context.js';
-import { setGroupDescription, setGroupName, setGroupSwitch, type GroupSwitch } from '../../core/groups/group-settings.js';
+import type { GroupSwitch } from '../../core/groups/group-settings.js';
+import { groupCommand } from '../commands.js';
 import { readString } from '../params.js';
 import { actionRoute } from '../route-table.js';
-import { answer, fields, GROUP_FIELDS, NAME_FIELDS, NAME_KEYS, readSwitch, requiredText, SWITCH, TEXT, type GroupRoutesContext } from './groups-http.js';
+import { descriptionView, nameView, switchView } from '../views/warest/groups.js';
+import { answer } from '../views/warest/outcome.js';
+import { fields, GROUP_FIELDS, NAME_FIELDS, NAME_KEYS, readSwitch, requiredText, SWITCH, TEXT, type GroupRoutesContext } from './groups-http.js';
 
-export function registerGroupSettingRoutes(app: FastifyInstance, { group }: GroupRoutesContext): void {
+export function registerGroupSettingRoutes(app: FastifyInstance, { groups }: GroupRoutesContext): void {
   app.route(
     actionRoute('updateGroupName', {
       schema: { body: fields({ ...GROUP_FIELDS, ...NAME_FIELDS }) },
       handler: async (request, reply) => {
         const name = requiredText(request, NAME_KEYS, 'the new group name, at most 100 characters');
-        return answer(reply, await setGroupName(await groupContext(group, request), name));
+        return answer(reply, nameView(await groups.setName(groupCommand(request), name)));
       }
     })
   );
@@ -24,7 +26,7 @@ export function registerGroupSettingRoutes(app: FastifyInstance, { group }: Grou
       },
       handler: async (request, reply) => {
         const description = readString(request, ['groupDescription', 'description', 'desc']) ?? '';
-        return answer(reply, await setGroupDescription(await groupContext(group, request), description));
+        return answer(reply, descriptionView(await groups.setDescription(groupCommand(request), description)));
       }
     })
   );
@@ -39,7 +41,7 @@ export function registerGroupSettingRoutes(app: FastifyInstance, { group }: Grou
         schema: { body: fields({ ...GROUP_FIELDS, [which]: SWITCH }) },
         handler: async (request, reply) => {
           const on = readSwitch(request, which);
-          return answer(reply, await setGroupSwitch(await groupContext(group, request), which, on));
+          return answer(reply, switchView(await groups.setSwitch(groupCommand(request), which, on)));
         }
       })
     );

@@ -1,10 +1,8 @@
 // The Groups category (WARest actions 39-62, revoke aside: it belongs to the invites module) as one route
-// module. The group metadata cache lives here, shared by every group route of this gateway.
+// module.
 import type { FastifyPluginAsync } from 'fastify';
-import type { InviteCodeReader } from '../../core/groups/group-invite-links.js';
-import { GroupMetadataCache } from '../../core/groups/metadata-cache.js';
-import type { SessionManager } from '../../core/sessions/session-manager.js';
-import type { Db } from '../../store/database.js';
+import type { Groups } from '../../core/groups/groups.js';
+import type { InviteGovernance } from '../../core/invites/invite-governance.js';
 import type { RouteModule } from '../types.js';
 import type { GroupRoutesContext } from './groups-http.js';
 import { registerGroupLifecycleRoutes } from './groups-lifecycle.js';
@@ -15,23 +13,15 @@ import { registerGroupReadRoutes } from './groups-read.js';
 import { registerGroupSettingRoutes } from './groups-settings.js';
 
 export interface GroupRouteDeps {
-  db: Db;
-  sessions: SessionManager;
-  /** fetch picture URLs that resolve to private addresses too (WAYGATE_WEBHOOK_ALLOW_PRIVATE) */
-  allowPrivateUrls: boolean;
+  groups: Groups;
+  /** reads current invite codes, recording them in the lineage */
+  invites: InviteGovernance;
   /** replaces the leading 0 of national numbers in participant lists */
   defaultCountryCode?: string;
-  /** reads current invite codes, recording them in the lineage */
-  invites: InviteCodeReader;
 }
 
 export function groupRoutes(deps: GroupRouteDeps): RouteModule {
-  const context: GroupRoutesContext = {
-    group: { db: deps.db, sessions: deps.sessions, metadataCache: new GroupMetadataCache() },
-    invites: deps.invites,
-    pictures: { allowPrivate: deps.allowPrivateUrls },
-    phones: { defaultCountryCode: deps.defaultCountryCode }
-  };
+  const context: GroupRoutesContext = { groups: deps.groups, invites: deps.invites, phones: { defaultCountryCode: deps.defaultCountryCode } };
   const routes: FastifyPluginAsync = async (app) => {
     for (const register of [
       registerGroupReadRoutes,

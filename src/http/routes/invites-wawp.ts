@@ -3,37 +3,32 @@
 // body or `access-token` header) or an API key with `instance_id`; answers are bare JSON, errors Wawp-shaped.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/errors.js';
-import { groupContext, type GroupContext } from '../../core/groups/group-context.js';
 import { inviteLink } from '../../core/invites/ledger.js';
+import type { GroupCommand } from '../../core/groups/group-context.js';
+import type { InviteGovernance } from '../../core/invites/invite-governance.js';
+import { sessionCommand } from '../commands.js';
 import { normalizeGroupId, readString } from '../params.js';
-import { forceRequested, storedGroup, type InviteRouteDeps } from './invites.js';
+import { forceRequested } from './invites.js';
 import { wawpErrorHandler } from './invites-wawp-errors.js';
 
 const TAGS = ['Wawp'];
 const WAWP_FIELDS = { instance_id: { type: 'string' }, access_token: { type: 'string' }, group_id: { type: 'string' }, id: { type: 'string' } };
 const pathSchema = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 
-/**
- * The request as the WARest readers expect it (`sessionId`, `groupId`): Wawp names them `instance_id` and
- * `id`/`group_id`, and a Wawp body's `id` (the group) would otherwise be read as a session id.
- */
-function asWarest(request: FastifyRequest, rawGroupId: string | undefined): FastifyRequest {
+/** Wawp names the session `instance_id` and the group `id` (path) or `group_id` (body). */
+function wawpCommand(request: FastifyRequest, rawGroupId: string | undefined): GroupCommand {
   if (!rawGroupId) throw new GatewayError('MISSING_PARAMETER', 'the group id is required: put it in the path or send group_id, e.g. 120363012345678901@g.us');
   const groupId = normalizeGroupId(rawGroupId);
-  const principal = request.principal;
-  const sessionId = readString(request, ['instance_id']) ?? (principal?.kind === 'session' ? principal.sessionId : undefined);
-  if (!sessionId) throw new GatewayError('MISSING_PARAMETER', 'instance_id is required: send it in the query string or the JSON body');
-  const view = { body: { value: { sessionId, groupId } }, query: { value: {} }, params: { value: {} } };
-  return Object.create(request, view) as FastifyRequest;
+  const command = sessionCommand(request, 'wawp');
+  if (command.session.sessionId === undefined && request.principal?.kind !== 'session') {
+    throw new GatewayError('MISSING_PARAMETER', 'instance_id is required: send it in the query string or the JSON body');
+  }
+  return { ...command, groupId };
 }
 
-export function wawpInviteRoutes(deps: InviteRouteDeps): FastifyPluginAsync {
-  const { invites } = deps;
-  const contextFor = (request: FastifyRequest, rawGroupId: string | undefined): Promise<GroupContext> => groupContext(deps, asWarest(request, rawGroupId));
-
+export function wawpInviteRoutes(invites: InviteGovernance): FastifyPluginAsync {
   const revoke = async (request: FastifyRequest, rawGroupId: string | undefined) => {
-    const ctx = await contextFor(request, rawGroupId);
-    const { code } = await invites.revoke(ctx, request.principal, forceRequested(request));
+    const { code } = await invites.revoke({ ...wawpCommand(request, rawGroupId), force: forceRequested(request) });
     return { code, inviteLink: inviteLink(code) };
   };
 
@@ -44,7 +39,7 @@ export function wawpInviteRoutes(deps: InviteRouteDeps): FastifyPluginAsync {
       '/v2/groups/:id/invite-code',
       { schema: { tags: TAGS, summary: 'Get the invite code (Wawp)', params: pathSchema, querystring: { type: 'object', properties: WAWP_FIELDS } } },
       async (request) => {
-        const code = await invites.currentCode(await contextFor(request, request.params.id));
+        const { code } = await invites.currentCode(wawpCommand(request, request.params.id));
         return { code, inviteLink: inviteLink(code) };
       },
     );
@@ -64,7 +59,7 @@ export function wawpInviteRoutes(deps: InviteRouteDeps): FastifyPluginAsync {
     app.get<{ Params: { id: string } }>(
       '/v2/groups/:id/invite-code/history',
       { schema: { tags: TAGS, summary: 'Invite code history (Waygate addition in Wawp style)', params: pathSchema, querystring: { type: 'object', properties: WAWP_FIELDS } } },
-      async (request) => invites.history(await storedGroup(deps, asWarest(request, request.params.id))),
+      async (request) => invites.history(wawpCommand(request, request.params.id)),
     );
   };
 }

@@ -2,18 +2,14 @@
 // the new code in the answer), and Waygate's additions under /group/invite: the code history and the policies.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/errors.js';
-import { groupContext, type GroupDeps } from '../../core/groups/group-context.js';
 import type { InviteGovernance } from '../../core/invites/invite-governance.js';
 import { describePolicy, POLICY_PROPERTIES, type PolicyInput } from '../../core/invites/policy-input.js';
-import type { GroupRef } from '../../store/repos/invite-codes.js';
+import { groupCommand } from '../commands.js';
 import { field } from '../credentials.js';
-import { readGroupId, type RequestParts } from '../params.js';
+import type { RequestParts } from '../params.js';
 import { actionRoute } from '../route-table.js';
-import { findRequestSession } from '../session-lookup.js';
-
-export interface InviteRouteDeps extends GroupDeps {
-  invites: InviteGovernance;
-}
+import { revokedView } from '../views/warest/groups.js';
+import { answer } from '../views/warest/outcome.js';
 
 const text = { type: 'string' } as const;
 /** The WARest session and group keys (api-compat §2.2, §2.3) and Wawp credentials a body may carry. */
@@ -50,18 +46,7 @@ export function forceRequested(request: RequestParts): boolean {
   return raw === true || raw === 'true';
 }
 
-/** The session (found and allowed; not necessarily connected) and group a read-only invite route names. */
-export async function storedGroup(deps: GroupDeps, request: FastifyRequest): Promise<GroupRef> {
-  const groupId = readGroupId(request);
-  const session = await findRequestSession(deps.db, request, 'groups');
-  return { sessionId: session.id, groupId };
-}
-
-export function inviteRoutes(deps: InviteRouteDeps): FastifyPluginAsync {
-  const { invites } = deps;
-  const noPolicy = (ref: GroupRef) =>
-    new GatewayError('NOT_FOUND', `Group ${ref.groupId} has no invite policy in session "${ref.sessionId}"; create one with POST /api/v1/group/invite/policy`);
-
+export function inviteRoutes(invites: InviteGovernance): FastifyPluginAsync {
   return async (app) => {
     app.route(
       actionRoute('revokeGroupInvite', {
@@ -69,32 +54,17 @@ export function inviteRoutes(deps: InviteRouteDeps): FastifyPluginAsync {
           description: 'Revokes the link (our number must be an admin) and answers the new one. At most one revoke per group every WAYGATE_INVITE_MIN_INTERVAL seconds; the admin key may send force: true.',
           body: { type: 'object', properties: { ...TARGET_FIELDS, force: { type: 'boolean' } } },
         },
-        handler: async (request, reply) => {
-          const ctx = await groupContext(deps, request);
-          const outcome = await invites.revoke(ctx, request.principal, forceRequested(request));
-          return reply.envelope('SUCCESS', 'Invite link revoked', {
-            sessionId: ctx.session.id,
-            phone: ctx.phone,
-            groupId: ctx.groupId,
-            inviteLink: outcome.inviteLink,
-            status: 'success revoke invite link',
-            code: outcome.code,
-            previousCode: outcome.previousCode,
-          });
-        },
+        handler: async (request, reply) => answer(reply, revokedView(await invites.revoke({ ...groupCommand(request), force: forceRequested(request) }))),
       }),
     );
 
     app.get('/group/invite/history', { schema: { tags: TAGS, summary: 'Invite code history of a group', querystring: targetSchema } }, async (request, reply) =>
-      reply.envelope('SUCCESS', 'Invite link history', await invites.history(await storedGroup(deps, request))),
+      reply.envelope('SUCCESS', 'Invite link history', await invites.history(groupCommand(request))),
     );
 
-    app.get('/group/invite/policy', { schema: { tags: TAGS, summary: 'Invite policy of a group', querystring: targetSchema } }, async (request, reply) => {
-      const ref = await storedGroup(deps, request);
-      const policy = await invites.policy(ref);
-      if (!policy) throw noPolicy(ref);
-      return reply.envelope('SUCCESS', 'Invite policy', describePolicy(policy));
-    });
+    app.get('/group/invite/policy', { schema: { tags: TAGS, summary: 'Invite policy of a group', querystring: targetSchema } }, async (request, reply) =>
+      reply.envelope('SUCCESS', 'Invite policy', describePolicy(await invites.policy(groupCommand(request)))),
+    );
 
     app.post<{ Body: PolicyInput }>(
       '/group/invite/policy',
@@ -107,17 +77,11 @@ export function inviteRoutes(deps: InviteRouteDeps): FastifyPluginAsync {
         },
         preValidation: rejectUnknownPolicyFields,
       },
-      async (request, reply) => {
-        const ctx = await groupContext(deps, request);
-        const policy = await invites.savePolicy(ctx, request.body);
-        return reply.envelope('SUCCESS', 'Invite policy saved', describePolicy(policy));
-      },
+      async (request, reply) => reply.envelope('SUCCESS', 'Invite policy saved', describePolicy(await invites.savePolicy(groupCommand(request), request.body))),
     );
 
-    app.delete('/group/invite/policy', { schema: { tags: TAGS, summary: 'Remove the invite policy of a group', body: targetSchema } }, async (request, reply) => {
-      const ref = await storedGroup(deps, request);
-      if (!(await invites.deletePolicy(ref))) throw noPolicy(ref);
-      return reply.envelope('SUCCESS', 'Invite policy removed', ref);
-    });
+    app.delete('/group/invite/policy', { schema: { tags: TAGS, summary: 'Remove the invite policy of a group', body: targetSchema } }, async (request, reply) =>
+      reply.envelope('SUCCESS', 'Invite policy removed', await invites.deletePolicy(groupCommand(request))),
+    );
   };
 }

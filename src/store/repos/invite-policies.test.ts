@@ -22,7 +22,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(saved.status, 'active');
       assert.equal(saved.oneTime, true);
       assert.deepEqual(saved.floodBreaker, breaker);
-      assert.deepEqual(await listScheduledPolicies(store.db), [], 'no time-based rule yet');
+      assert.deepEqual(await listScheduledPolicies(store.db, 'pol'), [], 'no time-based rule yet');
 
       await updateInvitePolicy(store.db, group, { status: 'disabled', disabledReason: 'not an admin' });
       assert.equal((await getInvitePolicy(store.db, group))?.disabledReason, 'not an admin');
@@ -33,10 +33,11 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(replaced.createdAt, 1000);
       assert.equal(replaced.floodBreaker, null);
       assert.equal(replaced.oneTime, false);
-      assert.deepEqual((await listScheduledPolicies(store.db)).map((p) => [p.revokeAt, p.nextRotateAt]), [[5000, 121_000]]);
+      assert.deepEqual((await listScheduledPolicies(store.db, 'pol')).map((p) => [p.revokeAt, p.nextRotateAt]), [[5000, 121_000]]);
+      assert.deepEqual(await listScheduledPolicies(store.db, 'other'), [], "only the named session's policies");
 
       await updateInvitePolicy(store.db, group, { status: 'disabled' });
-      assert.deepEqual(await listScheduledPolicies(store.db), [], 'disabled policies are not armed');
+      assert.deepEqual(await listScheduledPolicies(store.db, 'pol'), [], 'disabled policies are not armed');
     });
 
     it('deletes a policy', async () => {

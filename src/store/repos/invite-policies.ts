@@ -129,11 +129,12 @@ export async function deleteInvitePolicy(db: Db, ref: GroupRef): Promise<boolean
   return result.numDeletedRows > 0n;
 }
 
-/** Active policies with a time-based rule (scheduled revoke or rotation): what the scheduler arms on start. */
-export async function listScheduledPolicies(db: Db): Promise<InvitePolicy[]> {
+/** A session's active policies with a time-based rule (scheduled revoke or rotation): what the scheduler arms. */
+export async function listScheduledPolicies(db: Db, sessionId: string): Promise<InvitePolicy[]> {
   const rows = await db
     .selectFrom('invite_policies')
     .selectAll()
+    .where('session_id', '=', sessionId)
     .where('status', '=', 'active')
     .where((eb) => eb.or([eb('revoke_at', 'is not', null), eb('next_rotate_at', 'is not', null)]))
     .execute();
