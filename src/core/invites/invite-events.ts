@@ -8,9 +8,8 @@ import type { Db } from '../../store/database.js';
 import type { GroupRef } from '../../store/repos/invite-codes.js';
 import { deletePendingRequests, findPendingRequest, insertInviteJoin, markJoined } from '../../store/repos/invite-joins.js';
 import type { EventTranslator, RuntimeLogger } from '../sessions/session-runtime.js';
-import { knownOrFetchedCode } from './current-code.js';
 import { groupKey, type KeyedLock } from './keyed-lock.js';
-import { recordCodeChange } from './ledger.js';
+import { knownOrFetchedCode, recordCodeChange } from './ledger.js';
 
 export interface InviteEventDeps {
   db: Db;

@@ -11,7 +11,7 @@ import { GatewayError } from '../errors.js';
 import { actedOn, groupContext, requireAdmin, withMetadata, type ActedOn, type GroupCommand, type GroupContext, type GroupDeps } from '../groups/group-context.js';
 import type { EventTranslator, RuntimeLogger } from '../sessions/session-runtime.js';
 import { mayForce } from './chatter-guard.js';
-import { fetchCurrentCode, knownOrFetchedCode } from './current-code.js';
+import { fetchCurrentCode, knownOrFetchedCode } from './ledger.js';
 import { inviteEventTranslator } from './invite-events.js';
 import { inviteHistory, type InviteHistory } from './history.js';
 import { groupKey, KeyedLock } from './keyed-lock.js';

@@ -1,5 +1,7 @@
-// The invite lineage writes: a group's new current code (ending the previous one, with who revoked it) together
-// with its `group.update` event in one transaction, and codes read from WhatsApp (the first one, or a missed change).
+// The invite lineage: a group's new current code (ending the previous one, with who revoked it) written together
+// with its `group.update` event in one transaction, codes read from WhatsApp (the first one, or a missed change),
+// and the current code as Waygate knows it (from the lineage, else read from WhatsApp and recorded).
+import type { EngineSession } from '../../engine/port.js';
 import type { ContactRef } from '../../engine/types.js';
 import { appendEvent } from '../../events/outbox.js';
 import type { Db } from '../../store/database.js';
@@ -13,6 +15,7 @@ import {
   type Revoker,
 } from '../../store/repos/invite-codes.js';
 import { transaction } from '../../store/transaction.js';
+import { refusing } from '../whatsapp-refusals.js';
 
 export const inviteLink = (code: string) => `https://chat.whatsapp.com/${code}`;
 
@@ -65,4 +68,16 @@ export async function recordFetchedCode(db: Db, ref: GroupRef, code: string, now
     return;
   }
   if (!(await findInviteCode(db, ref, code))) await insertInviteCode(db, { ...ref, code, seenVia: 'initial', seenAt: now });
+}
+
+/** Reads the code from WhatsApp (admins only) and records it in the lineage; a change we missed gets its event. */
+export async function fetchCurrentCode(db: Db, ref: GroupRef, engine: EngineSession): Promise<string> {
+  const code = await refusing({ kind: 'invite-admin', groupId: ref.groupId }, () => engine.groups.inviteCode(ref.groupId));
+  await recordFetchedCode(db, ref, code);
+  return code;
+}
+
+/** The lineage's current code, else the one WhatsApp reports. */
+export async function knownOrFetchedCode(db: Db, ref: GroupRef, engine: EngineSession): Promise<string> {
+  return (await currentInviteCode(db, ref))?.code ?? fetchCurrentCode(db, ref, engine);
 }

@@ -7,9 +7,8 @@ import type { Revoker } from '../../store/repos/invite-codes.js';
 import { requireAdmin, type GroupContext } from '../groups/group-context.js';
 import { checkRevokeInterval } from './chatter-guard.js';
 import { refusing } from '../whatsapp-refusals.js';
-import { knownOrFetchedCode } from './current-code.js';
 import { groupKey, type KeyedLock } from './keyed-lock.js';
-import { inviteLink, recordCodeChange } from './ledger.js';
+import { inviteLink, knownOrFetchedCode, recordCodeChange } from './ledger.js';
 
 export interface RevokeDeps {
   db: Db;
