@@ -21,7 +21,7 @@ export interface Config {
   bodyLimitBytes: number;
   mediaBodyLimitBytes: number;
   logLevel: LogLevel;
-  resumeStaggerMs: number;
+  resumeConcurrency: number;
   reconnectBaseMs: number;
   reconnectMaxMs: number;
   defaultCountryCode: string | undefined;
@@ -187,9 +187,10 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
     env: 'LOG_LEVEL', flag: { name: '--log-level' }, default: 'info', description: 'Log level.',
     parse: oneOf<LogLevel>('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },
-  resumeStaggerMs: {
-    env: 'WAYGATE_RESUME_STAGGER_MS', default: '500', description: 'Pause between resuming two sessions on boot.',
-    parse: integer(0, 60_000),
+  resumeConcurrency: {
+    env: 'WAYGATE_RESUME_CONCURRENCY', default: '16',
+    description: 'Sessions logging in at once when the gateway resumes them on boot; the next starts as soon as one is connected (or shows a QR, or fails).',
+    parse: integer(1, 1000),
   },
   reconnectBaseMs: {
     env: 'WAYGATE_RECONNECT_BASE_MS', default: '1000',

@@ -84,7 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     network: options.network,
     logger: logger.child({ component: 'engine' }) as never,
     engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs },
-    resumeStaggerMs: config.resumeStaggerMs,
+    resumeConcurrency: config.resumeConcurrency,
     reducers: [engineEventReducer, groupEventReducer],
     translators: [invites.translator],
     onStatus: (_sessionId, status) => metrics.sessionStatusChanged(status),

@@ -5,6 +5,7 @@
 // The rule: a command names at most one session. A session token grants exactly its own session: with no
 // selector it means that session, and a selector naming any other one (by id or by phone) is refused.
 import type { EngineSession } from '../../engine/port.js';
+import type { SessionStatus } from '../../engine/types.js';
 import type { Db } from '../../store/database.js';
 import { getSession, listAllSessions, listSessionsByOwner, type Session } from '../../store/repos/sessions.js';
 import { requireSessionAccess, type Principal, type SessionAccessOptions } from '../auth/principal.js';
@@ -68,9 +69,8 @@ export class SessionAccess {
   async working(command: SessionCommand): Promise<WorkingSession> {
     const session = await this.find(command);
     const runtime = this.runtimes.runtime(session.id);
-    requireWorking(session.id, runtime?.lastChange.status ?? session.status);
-    const engine = runtime!.engine;
-    return { session, runtime: runtime!, engine, phone: digitsOfJid(engine.me?.id) };
+    if (runtime?.lastChange.status !== 'WORKING') throw notWorking(session.id, runtime?.lastChange.status ?? restingStatus(session));
+    return { session, runtime, engine: runtime.engine, phone: digitsOfJid(runtime.engine.me?.id) };
   }
 
   /** A session this node runs, by id, connected (for work that is not a request: policies, queues). */
@@ -98,6 +98,15 @@ export class SessionAccess {
   }
 }
 
+/**
+ * The status of a session this node does not run right now. A stored live status (WORKING, …) is stale: it was
+ * written before a crash or by a node that stopped; a session meant to run is waiting to be resumed.
+ */
+export function restingStatus(session: Session): SessionStatus {
+  if (session.status === 'LOGGED_OUT' || session.status === 'FAILED') return session.status;
+  return session.shouldRun ? 'STARTING' : 'STOPPED';
+}
+
 /** What a session that is not connected is doing, in words that say what to do about it. */
 const NOT_WORKING: Record<string, string> = {
   STARTING: 'it is connecting to WhatsApp; retry in a few seconds',
@@ -108,9 +117,8 @@ const NOT_WORKING: Record<string, string> = {
   FAILED: 'it could not connect; call GET /api/v1/session/reconnect, or check the logs',
 };
 
-/** The session must be linked and connected for this action. */
-export function requireWorking(sessionId: string, status: string): void {
-  if (status === 'WORKING') return;
+/** 409 SESSION_NOT_LOGGED_IN: the action needs the session linked and connected, and says what it is doing. */
+export function notWorking(sessionId: string, status: string): GatewayError {
   const what = NOT_WORKING[status];
-  throw new GatewayError('SESSION_NOT_LOGGED_IN', `Session "${sessionId}" is not connected (${status})${what ? `: ${what}` : ''}`);
+  return new GatewayError('SESSION_NOT_LOGGED_IN', `Session "${sessionId}" is not connected (${status})${what ? `: ${what}` : ''}`);
 }

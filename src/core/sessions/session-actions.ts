@@ -11,7 +11,7 @@ import { getSession, listAllSessions, listSessionsByOwner, updateSession, type S
 import { listDeliveries, type WebhookDelivery } from '../../store/repos/webhook-deliveries.js';
 import { requireSessionAccess, type Principal } from '../auth/principal.js';
 import { GatewayError } from '../errors.js';
-import type { SessionAccess, SessionCommand } from './session-access.js';
+import { restingStatus, type SessionAccess, type SessionCommand } from './session-access.js';
 import type { SessionManager } from './session-manager.js';
 import { preflightWebhook, validateWebhookSettings, type WebhookSettingsInput } from './webhook-config.js';
 
@@ -169,7 +169,7 @@ export class SessionActions {
     const runtime = this.deps.manager.runtime(session.id);
     return {
       id: session.id,
-      status: runtime?.lastChange.status ?? session.status,
+      status: runtime?.lastChange.status ?? restingStatus(session),
       me: runtime?.me ?? (session.meId ? { id: session.meId, lid: session.meLid, name: session.meName } : null),
       lastConnectedAt: session.lastConnectedAt,
     };

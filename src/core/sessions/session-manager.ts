@@ -1,5 +1,6 @@
 // The sessions of this gateway: creating and deleting them, starting and stopping their engine sessions,
-// resuming on boot the ones that were running (staggered), and closing them all cleanly on shutdown.
+// resuming on boot the ones that were running (a few logging in at a time), and closing them all cleanly on
+// shutdown.
 import type { Engine, EngineNetwork, EngineLogger } from '../../engine/port.js';
 import type { EngineOptions } from '../../engine/options.js';
 import type { SessionStatus } from '../../engine/types.js';
@@ -18,7 +19,8 @@ export interface SessionManagerOptions {
   network: EngineNetwork;
   logger: EngineLogger;
   engineOptions?: Partial<EngineOptions>;
-  resumeStaggerMs: number;
+  /** sessions logging in at once while resuming on boot */
+  resumeConcurrency: number;
   reducers?: EventReducer[];
   translators?: EventTranslator[];
   /** called with each new QR string (the sandbox demo prints it in the terminal) */
@@ -26,6 +28,9 @@ export interface SessionManagerOptions {
   /** called with each status a session's engine reports (for metrics) */
   onStatus?: (sessionId: string, status: SessionStatus) => void;
 }
+
+/** How long one resumed session may hold its login slot before the next one starts anyway. */
+const RESUME_ATTEMPT_TIMEOUT_MS = 30_000;
 
 export class SessionManager {
   private readonly runtimes = new Map<string, SessionRuntime>();
@@ -130,16 +135,27 @@ export class SessionManager {
     }
   }
 
-  /** Boot: resume sessions that were running, one every `resumeStaggerMs` so a large node does not stampede. */
+  /**
+   * Boot: resume the sessions that were running, at most `resumeConcurrency` logging in at once, so a large node
+   * resumes as fast as WhatsApp logs it in without a login storm. A session's slot frees up once its first
+   * attempt has an outcome (connected, a QR to scan, logged out, failed, or backing off to reconnect).
+   */
   async resumeAll(): Promise<number> {
-    const sessions = await listSessionsToResume(this.options.db);
-    for (const [index, session] of sessions.entries()) {
-      if (this.closing) break;
-      if (index > 0 && this.options.resumeStaggerMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.resumeStaggerMs));
-      await this.start(session.id).catch((err) => this.options.logger.error({ err, sessionId: session.id }, 'could not resume session'));
-    }
+    const queue = await listSessionsToResume(this.options.db);
+    const resume = async () => {
+      for (let session = queue.shift(); session && !this.closing; session = queue.shift()) {
+        try {
+          const runtime = await this.start(session.id);
+          await runtime.waitFor((change) => change.status !== 'STARTING' && (change.status !== 'STOPPED' || this.closing), RESUME_ATTEMPT_TIMEOUT_MS);
+        } catch (err) {
+          this.options.logger.error({ err, sessionId: session.id }, 'could not resume session');
+        }
+      }
+    };
+    const total = queue.length;
+    await Promise.all(Array.from({ length: Math.min(this.options.resumeConcurrency, total) }, resume));
     this.restored = true;
-    return sessions.length;
+    return total;
   }
 
   /** Shutdown: closes every connection cleanly, keeping each session marked to resume on the next boot. */

@@ -1,10 +1,12 @@
 // A session's webhook settings: the URL is checked against the address guard, a missing secret is generated
 // (WARest does the same), event filters must name known events, and an optional signed preflight proves the
-// receiver answers before anything is saved.
+// receiver answers before anything is saved. The check and the preflight are src/lib's outbound guard.
 import { randomBytes } from 'node:crypto';
 import { buildWebhookRequest, type WebhookSessionInfo } from '../../events/webhook-signer.js';
 import { isKnownEvent } from '../../events/registry.js';
-import { assertWebhookUrlAllowed, WebhookUrlNotAllowedError } from '../../events/url-guard.js';
+import { assertWebhookUrlAllowed } from '../../events/url-guard.js';
+import { OutboundRequestError } from '../../lib/outbound-target.js';
+import { safeFetch, type SafeFetchOptions } from '../../lib/safe-fetch.js';
 import { GatewayError } from '../errors.js';
 
 export interface WebhookSettingsInput {
@@ -27,7 +29,7 @@ export async function validateWebhookSettings(input: WebhookSettingsInput, curre
     try {
       await assertWebhookUrlAllowed(url, { allowPrivate });
     } catch (err) {
-      if (err instanceof WebhookUrlNotAllowedError) throw new GatewayError('WEBHOOK_INVALID_URL', err.message);
+      if (err instanceof OutboundRequestError) throw new GatewayError('WEBHOOK_INVALID_URL', err.message);
       throw err;
     }
   }
@@ -40,19 +42,25 @@ export async function validateWebhookSettings(input: WebhookSettingsInput, curre
   return { url, secret, events: events && events.length ? events : null };
 }
 
-/** Sends WARest's signed preflight (`X-WAREST-Preflight: 1`); throws 400 when the receiver does not answer 2xx. */
-export async function preflightWebhook(url: string, secret: string | null, session: WebhookSessionInfo): Promise<void> {
+export type PreflightOptions = Pick<SafeFetchOptions, 'allowPrivate' | 'lookup' | 'connectOverride'>;
+
+/**
+ * Sends WARest's signed preflight (`X-WAREST-Preflight: 1`); throws 400 when the receiver does not answer 2xx.
+ * A redirect is not followed: it fails the preflight, since deliveries would not follow it either.
+ * @param options `allowPrivate` is WAYGATE_WEBHOOK_ALLOW_PRIVATE; private targets are refused when it is left out.
+ */
+export async function preflightWebhook(url: string, secret: string | null, session: WebhookSessionInfo, options: PreflightOptions = { allowPrivate: false }): Promise<void> {
   const request = buildWebhookRequest({ eventId: 'preflight', tag: 'preflight' as never, payload: { ping: true }, session, secret, attempt: 1, ts: Date.now() });
   const headers = { ...request.headers, 'X-WAREST-Preflight': '1' };
   delete (headers as Record<string, string>)['X-WAREST-Event-Id'];
   delete (headers as Record<string, string>)['X-WAREST-Delivery-Attempt'];
   let status: number;
   try {
-    const response = await fetch(url, { method: 'POST', headers, body: request.body, signal: AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS) });
-    status = response.status;
-    await response.body?.cancel();
+    ({ status } = await safeFetch(url, { ...options, label: 'webhook', method: 'POST', headers, body: request.body, timeoutMs: PREFLIGHT_TIMEOUT_MS }));
   } catch (err) {
-    throw new GatewayError('BAD_REQUEST', `Webhook preflight failed: ${(err as Error).message}`);
+    if (err instanceof OutboundRequestError) throw new GatewayError('BAD_REQUEST', `Webhook preflight failed: ${err.message}`);
+    throw err;
   }
+  if (status >= 300 && status < 400) throw new GatewayError('BAD_REQUEST', `Webhook preflight failed: the receiver answered with a redirect (HTTP ${status}), which is not followed; configure the final URL`);
   if (status < 200 || status >= 300) throw new GatewayError('BAD_REQUEST', `Webhook preflight failed: the receiver answered HTTP ${status}`);
 }
