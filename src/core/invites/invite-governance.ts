@@ -9,6 +9,7 @@ import { deleteInvitePolicy, getInvitePolicy, saveInvitePolicy, type InvitePolic
 import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../errors.js';
 import { actedOn, groupContext, requireAdmin, withMetadata, type ActedOn, type GroupCommand, type GroupContext, type GroupDeps } from '../groups/group-context.js';
+import { refusingInGroup } from '../groups/group-call.js';
 import type { EventTranslator, RuntimeLogger } from '../sessions/session-runtime.js';
 import { mayForce } from './chatter-guard.js';
 import { fetchCurrentCode, knownOrFetchedCode } from './ledger.js';
@@ -83,7 +84,9 @@ export class InviteGovernance {
   async currentCode(command: GroupCommand): Promise<{ code: string; on: ActedOn }> {
     const ctx = await groupContext(this.options.groups, command);
     await requireAdmin(ctx, 'read the invite link');
-    const code = await this.lock.run(groupKey(ctx.session.id, ctx.groupId), () => fetchCurrentCode(this.options.db, refOf(ctx), ctx.engine));
+    const read = () => fetchCurrentCode(this.options.db, refOf(ctx), ctx.engine);
+    // A refusal here (demoted a moment ago) also means the cached membership is stale.
+    const code = await this.lock.run(groupKey(ctx.session.id, ctx.groupId), () => refusingInGroup(ctx, { kind: 'invite-admin', groupId: ctx.groupId }, read));
     return { code, on: actedOn(ctx) };
   }
 

@@ -1,10 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { FakeEngineSession } from '../../engine/testing/fake-engine.js';
 import type { Store } from '../../store/open-database.js';
 import { getInvitePolicy, saveInvitePolicy } from '../../store/repos/invite-policies.js';
 import { listEvents } from '../../store/repos/outbox.js';
 import { TEST_DIALECTS, openTestStore, seedSession } from '../../store/testing.js';
-import type { GroupContext } from '../groups/group-context.js';
+import { uncachedMetadata } from '../groups/metadata-cache.js';
 import { nextDueAt, PolicyRunner } from './policy-runner.js';
 import type { RevokeRequest } from './revoke.js';
 
@@ -19,11 +20,12 @@ for (const dialect of TEST_DIALECTS) {
     let runner: PolicyRunner;
     before(async () => {
       store = await openTestStore(dialect);
-      await seedSession(store.db, 'pr');
+      const session = await seedSession(store.db, 'pr');
+      const engine = new FakeEngineSession({ sessionId: 'pr' });
       runner = new PolicyRunner({
         db: store.db,
         logger: silent,
-        context: async () => ({ groupId: ref.groupId }) as GroupContext,
+        context: async () => ({ session, engine, phone: null, metadata: uncachedMetadata(engine), groupId: ref.groupId }),
         revoke: async (request) => {
           revokes.push(request);
           return { code: `CODE${revokes.length}`, previousCode: `CODE${revokes.length - 1}`, inviteLink: '' };

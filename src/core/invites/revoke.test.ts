@@ -1,8 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineRemoteError } from '../../engine/errors.js';
-import type { EngineSession } from '../../engine/port.js';
-import type { GroupMetadata } from '../../engine/types.js';
+import { FakeEngineSession } from '../../engine/testing/fake-engine.js';
 import type { Store } from '../../store/open-database.js';
 import { listInviteCodes } from '../../store/repos/invite-codes.js';
 import { listEvents } from '../../store/repos/outbox.js';
@@ -17,11 +15,11 @@ import { revokeInvite } from './revoke.js';
 const ME = { id: '15550001111@s.whatsapp.net', lid: '777@lid', name: 'Gateway' };
 const GROUP = '1203630099@g.us';
 
-/** An engine whose metadata says we are admin, and whose revoke answers `revoke()`. */
-function fakeContext(session: Session, revoke: () => Promise<string>): GroupContext {
-  const metadata = { id: GROUP, participants: [{ jid: ME.id, lid: ME.lid, pn: ME.id, admin: 'admin' }] } as unknown as GroupMetadata;
-  const engine = { me: ME, groups: { metadata: async () => metadata, inviteCode: async () => 'OLDCODE0001', revokeInvite: revoke } } as unknown as EngineSession;
-  return { session, engine, phone: '15550001111', metadata: uncachedMetadata(engine), groupId: GROUP };
+/** A connected engine in a group where we are admin and whose invite code is OLDCODE0001. */
+function fakeContext(session: Session): { ctx: GroupContext; engine: FakeEngineSession } {
+  const engine = new FakeEngineSession({ sessionId: session.id, me: ME });
+  engine.addGroup({ id: GROUP, subject: 'Group', inviteCode: 'OLDCODE0001', participants: [{ jid: ME.id, lid: ME.lid, admin: 'admin' }] });
+  return { ctx: { session, engine, phone: '15550001111', metadata: uncachedMetadata(engine), groupId: GROUP }, engine };
 }
 
 for (const dialect of TEST_DIALECTS) {
@@ -36,7 +34,8 @@ for (const dialect of TEST_DIALECTS) {
 
     it('WhatsApp refusing at revoke time (demoted after our check) is 403 GROUP_NOT_ADMIN and records no change', async () => {
       const deps = { db: store.db, lock: new KeyedLock(), minIntervalSeconds: 0 };
-      const ctx = fakeContext(session, () => Promise.reject(new EngineRemoteError(401, 'not-authorized', 'groups.revokeInvite')));
+      const { ctx, engine } = fakeContext(session);
+      engine.failNext('groups.revokeInvite', 401);
       await assert.rejects(
         revokeInvite(deps, { ctx, revokedBy: { kind: 'api_key', id: 'admin' }, via: 'api', bypassGuard: false }),
         (err: unknown) => err instanceof GatewayError && err.code === 'GROUP_NOT_ADMIN' && /nothing was changed/.test(err.message),
@@ -48,16 +47,17 @@ for (const dialect of TEST_DIALECTS) {
 
     it('a policy revoke waiting for a code that is already gone does nothing', async () => {
       const deps = { db: store.db, lock: new KeyedLock(), minIntervalSeconds: 0 };
-      let calls = 0;
-      const ctx = fakeContext(session, async () => `NEWCODE000${++calls}`);
+      const { ctx, engine } = fakeContext(session);
       const first = await revokeInvite(deps, { ctx, revokedBy: { kind: 'policy', id: 'one_time' }, via: 'policy', bypassGuard: true, onlyIfCurrent: 'OLDCODE0001' });
       const second = await revokeInvite(deps, { ctx, revokedBy: { kind: 'policy', id: 'one_time' }, via: 'policy', bypassGuard: true, onlyIfCurrent: 'OLDCODE0001' });
-      assert.deepEqual(first, { code: 'NEWCODE0001', previousCode: 'OLDCODE0001', inviteLink: 'https://chat.whatsapp.com/NEWCODE0001' });
+      const code = engine.inviteCodeOf(GROUP);
+      assert.notEqual(code, 'OLDCODE0001');
+      assert.deepEqual(first, { code, previousCode: 'OLDCODE0001', inviteLink: `https://chat.whatsapp.com/${code}` });
       assert.equal(second, undefined);
-      assert.equal(calls, 1);
+      assert.equal(engine.calls('groups.revokeInvite'), 1);
       const [event] = await listEvents(store.db, { sessionId: 'rv', limit: 10 });
       assert.equal(event?.event, 'group.update');
-      assert.deepEqual(event?.payload.changes, { inviteCode: 'NEWCODE0001', previousCode: 'OLDCODE0001' });
+      assert.deepEqual(event?.payload.changes, { inviteCode: code, previousCode: 'OLDCODE0001' });
     });
   });
 }

@@ -6,7 +6,7 @@ import type { Db } from '../../store/database.js';
 import type { Revoker } from '../../store/repos/invite-codes.js';
 import { requireAdmin, type GroupContext } from '../groups/group-context.js';
 import { checkRevokeInterval } from './chatter-guard.js';
-import { refusing } from '../whatsapp-refusals.js';
+import { refusingInGroup } from '../groups/group-call.js';
 import { groupKey, type KeyedLock } from './keyed-lock.js';
 import { inviteLink, knownOrFetchedCode, recordCodeChange } from './ledger.js';
 
@@ -46,7 +46,7 @@ export function revokeInvite(deps: RevokeDeps, request: RevokeRequest): Promise<
     if (!request.bypassGuard) await checkRevokeInterval(deps.db, ref, deps.minIntervalSeconds);
     const previousCode = await knownOrFetchedCode(deps.db, ref, ctx.engine);
     if (request.onlyIfCurrent !== undefined && previousCode !== request.onlyIfCurrent) return undefined;
-    const code = await refusing({ kind: 'invite-admin', groupId: ctx.groupId }, () => ctx.engine.groups.revokeInvite(ctx.groupId));
+    const code = await refusingInGroup(ctx, { kind: 'invite-admin', groupId: ctx.groupId }, () => ctx.engine.groups.revokeInvite(ctx.groupId));
     await recordCodeChange(deps.db, { ...ref, code, via: request.via, author: ourNumber(ctx), revokedBy: request.revokedBy });
     return { code, previousCode, inviteLink: inviteLink(code) };
   });

@@ -48,6 +48,7 @@ for (const dialect of TEST_DIALECTS) {
       const bobKey = await createApiKey(store.db, { name: 'bob', keyHash: 'b'.repeat(64) });
       alice = { kind: 'user', keyId: aliceKey.id };
       for (const id of ['a-work', 'a-recon', 'a-qr', 'a-idle']) await createSession(store.db, { id, ownerKeyId: aliceKey.id });
+      await createSession(store.db, { id: 'a-stale', ownerKeyId: aliceKey.id, status: 'WORKING', shouldRun: true, meId: '15550000003@s.whatsapp.net' });
       await createSession(store.db, { id: 'b-work', ownerKeyId: bobKey.id });
       await running('a-work', '15550000001');
       await running('a-recon', '15550000002', (engine) =>
@@ -92,6 +93,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await find(alice, { phone: '15550000001' })).id, 'a-work');
       await assert.rejects(find(alice, { phone: '15550000009' }), refused('SESSION_NOT_FOUND', /No working session of yours/), 'Bob’s number');
       await assert.rejects(find(alice, { phone: '15550000002' }), refused('SESSION_NOT_FOUND'), 'her own, but reconnecting');
+      await assert.rejects(find(alice, { phone: '15550000003' }), refused('SESSION_NOT_FOUND'), 'her own, stored WORKING but not run here');
       assert.equal((await find(ADMIN, { phone: '15550000009' })).id, 'b-work');
     });
 
@@ -111,7 +113,8 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(reconnecting, /RECONNECTING.*reconnecting; retry/);
       assert.doesNotMatch(reconnecting, /scan the QR/);
       assert.match(await notConnected('a-qr'), /SCAN_QR_CODE.*scan the QR/);
-      assert.match(await notConnected('a-idle'), /STOPPED.*start it/, 'not run by this node: the stored status');
+      assert.match(await notConnected('a-idle'), /STOPPED.*start it/, 'not run by this node');
+      assert.match(await notConnected('a-stale'), /STARTING/, 'a stored WORKING without a runtime is stale: never treated as connected');
     });
   });
 }
