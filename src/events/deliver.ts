@@ -1,5 +1,7 @@
-// Makes one delivery attempt for a claimed queue row: loads the event and the session's signing identity,
-// re-checks the URL (DNS may have changed since it was configured), signs and POSTs the body.
+// Makes one delivery attempt for a claimed queue row: loads the event and the session's signing identity, signs
+// and POSTs the body through safeFetch (which re-checks the URL, since DNS may have changed since it was configured).
+import { OutboundRequestError } from '../lib/outbound-target.js';
+import { safeFetch } from '../lib/safe-fetch.js';
 import type { Db } from '../store/database.js';
 import { getApiKey } from '../store/repos/api-keys.js';
 import { getEvent } from '../store/repos/outbox.js';
@@ -7,7 +9,6 @@ import { getSession } from '../store/repos/sessions.js';
 import type { WebhookDelivery } from '../store/repos/webhook-deliveries.js';
 import { nameOf, tagOf } from './registry.js';
 import { parseRetryAfter, type AttemptResult } from './retry-policy.js';
-import { assertWebhookUrlAllowed, WebhookUrlNotAllowedError } from './url-guard.js';
 import { buildWebhookRequest } from './webhook-signer.js';
 
 export interface AttemptOptions {
@@ -33,13 +34,6 @@ async function send(delivery: WebhookDelivery, options: AttemptOptions): Promise
   if (!session) return refused('session was deleted before delivery');
   const owner = await getApiKey(db, session.ownerKeyId);
 
-  try {
-    await assertWebhookUrlAllowed(delivery.url, { allowPrivate: options.allowPrivate });
-  } catch (err) {
-    if (err instanceof WebhookUrlNotAllowedError) return refused(err.message);
-    throw err;
-  }
-
   const request = buildWebhookRequest({
     eventId: event.id,
     tag: tagOf(name),
@@ -50,31 +44,23 @@ async function send(delivery: WebhookDelivery, options: AttemptOptions): Promise
     ts: Date.now(),
   });
   try {
-    const response = await fetch(delivery.url, {
+    // No redirect is followed: a 3xx is the receiver's answer.
+    const response = await safeFetch(delivery.url, {
+      label: 'webhook',
+      allowPrivate: options.allowPrivate,
       method: 'POST',
       headers: request.headers,
       body: request.body,
-      // Following a redirect would let a public URL bounce us to an internal one, past the URL guard.
-      redirect: 'manual',
-      signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.shutdown]),
+      timeoutMs: options.timeoutMs,
+      signal: options.shutdown,
     });
-    // The body is not used; cancelling it releases the connection.
-    await response.body?.cancel();
-    return { kind: 'response', status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) };
+    return { kind: 'response', status: response.status, retryAfterMs: parseRetryAfter(response.headers['retry-after'] ?? null) };
   } catch (err) {
-    if (options.shutdown.aborted) return { kind: 'aborted' };
-    if (err instanceof DOMException && err.name === 'TimeoutError') {
-      return { kind: 'error', error: `no response within ${options.timeoutMs} ms`, retryable: true };
-    }
-    return { kind: 'error', error: describeNetworkError(err), retryable: true };
+    if (!(err instanceof OutboundRequestError)) throw err;
+    if (err.reason === 'aborted') return { kind: 'aborted' };
+    if (err.reason === 'timeout' || err.reason === 'network') return { kind: 'error', error: err.message, retryable: true };
+    return refused(err.message);
   }
-}
-
-// undici reports "fetch failed" and puts the useful part (ECONNREFUSED, ENOTFOUND...) in `cause`.
-function describeNetworkError(err: unknown): string {
-  const cause = err instanceof Error ? err.cause : undefined;
-  if (cause instanceof Error) return 'code' in cause && typeof cause.code === 'string' ? cause.code : cause.message;
-  return err instanceof Error ? err.message : String(err);
 }
 
 export async function attemptDelivery(delivery: WebhookDelivery, options: AttemptOptions): Promise<AttemptReport> {

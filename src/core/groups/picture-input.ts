@@ -1,7 +1,8 @@
 // Where a group picture comes from: a data URI or an http(s) URL, never a path on the gateway's disk (WARest
-// reads server files; we refuse them). URLs pass the SSRF guard of webhooks on every redirect hop and are
-// fetched within one deadline; both kinds are capped in size and must be an image sharp can read.
-import { assertWebhookUrlAllowed, WebhookUrlNotAllowedError } from '../../events/url-guard.js';
+// reads server files; we refuse them). URLs are fetched by safeFetch (the SSRF guard on every redirect hop, one
+// deadline); both kinds are capped in size and must be an image sharp can read.
+import { OutboundRequestError } from '../../lib/outbound-target.js';
+import { safeFetch, type SafeFetchOptions } from '../../lib/safe-fetch.js';
 import { GatewayError } from '../errors.js';
 
 export const PICTURE_MAX_BYTES = 5 * 1024 * 1024;
@@ -10,7 +11,7 @@ const MAX_REDIRECTS = 3;
 
 export type PictureSource = { kind: 'data'; base64: string } | { kind: 'url'; url: URL };
 
-export interface PictureLoadOptions {
+export interface PictureLoadOptions extends Pick<SafeFetchOptions, 'lookup' | 'connectOverride'> {
   /** allow URLs that resolve to private, loopback or link-local addresses (WAYGATE_WEBHOOK_ALLOW_PRIVATE) */
   allowPrivate: boolean;
   timeoutMs?: number;
@@ -68,74 +69,33 @@ export async function loadPicture(source: PictureSource, options: PictureLoadOpt
   return bytes;
 }
 
-async function guard(url: URL, allowPrivate: boolean): Promise<void> {
-  try {
-    await assertWebhookUrlAllowed(url.href, { allowPrivate });
-  } catch (err) {
-    if (!(err instanceof WebhookUrlNotAllowedError)) throw err;
-    const why =
-      err.reason === 'unresolvable' ? `its host ${url.hostname} does not resolve`
-      : err.reason === 'unsupported_scheme' || err.reason === 'invalid_url' ? 'only http and https URLs are fetched'
-      : `its host ${url.hostname} is (or resolves to) a ${err.reason.replace('_', '-')} address, and pictures are only fetched from public addresses`;
-    throw new GatewayError('INVALID_PARAMETER', `picture URL refused: ${why}`, { cause: err });
-  }
-}
-
-async function download(start: URL, options: PictureLoadOptions): Promise<Buffer> {
+async function download(url: URL, options: PictureLoadOptions): Promise<Buffer> {
   const timeoutMs = options.timeoutMs ?? FETCH_TIMEOUT_MS;
-  const signal = AbortSignal.timeout(timeoutMs);
-  let url = start;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    // Redirects are followed by hand so every hop passes the guard.
-    await guard(url, options.allowPrivate);
-    let response: Response;
-    try {
-      response = await fetch(url, { redirect: 'manual', signal });
-    } catch (err) {
-      throw downloadFailed(url, err, timeoutMs);
-    }
-    const location = response.headers.get('location');
-    if (response.status >= 300 && response.status < 400 && location) {
-      await response.body?.cancel();
-      url = new URL(location, url);
-      continue;
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      if (response.status >= 500) throw new GatewayError('MEDIA_DOWNLOAD_FAILED', `picture URL answered ${response.status}; retry later or use another URL`);
-      throw new GatewayError('INVALID_PARAMETER', `picture URL answered ${response.status}; check that it points to an image`);
-    }
-    return readCapped(response, url, timeoutMs);
-  }
-  throw new GatewayError('INVALID_PARAMETER', `picture URL redirects more than ${MAX_REDIRECTS} times; give the image's final URL`);
-}
-
-async function readCapped(response: Response, url: URL, timeoutMs: number): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > PICTURE_MAX_BYTES) {
-    await response.body?.cancel();
-    throw tooLarge(declared);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  let response;
   try {
-    // Leaving the loop early cancels the stream.
-    for await (const chunk of response.body ?? []) {
-      total += chunk.length;
-      if (total > PICTURE_MAX_BYTES) break;
-      chunks.push(chunk);
-    }
+    response = await safeFetch(url, { ...options, label: 'picture URL', maxRedirects: MAX_REDIRECTS, timeoutMs, maxBodyBytes: PICTURE_MAX_BYTES });
   } catch (err) {
-    throw downloadFailed(url, err, timeoutMs);
+    if (err instanceof OutboundRequestError) throw downloadFailed(url, err, timeoutMs);
+    throw err;
   }
-  if (total > PICTURE_MAX_BYTES) throw tooLarge();
-  return Buffer.concat(chunks);
+  if (response.status < 200 || response.status >= 300) {
+    if (response.status >= 500) throw new GatewayError('MEDIA_DOWNLOAD_FAILED', `picture URL answered ${response.status}; retry later or use another URL`);
+    throw new GatewayError('INVALID_PARAMETER', `picture URL answered ${response.status}; check that it points to an image`);
+  }
+  return response.body!;
 }
 
-function downloadFailed(url: URL, err: unknown, timeoutMs: number): GatewayError {
-  if (err instanceof Error && err.name === 'TimeoutError') {
-    return new GatewayError('DOWNSTREAM_TIMEOUT', `picture URL ${url.host} did not deliver the image within ${timeoutMs / 1000} s`, { cause: err });
+function downloadFailed(url: URL, err: OutboundRequestError, timeoutMs: number): GatewayError {
+  switch (err.reason) {
+    case 'too_large':
+      return tooLarge();
+    case 'timeout':
+      return new GatewayError('DOWNSTREAM_TIMEOUT', `picture URL ${url.host} did not deliver the image within ${timeoutMs / 1000} s`, { cause: err });
+    case 'network':
+      return new GatewayError('MEDIA_DOWNLOAD_FAILED', err.message, { cause: err });
+    case 'too_many_redirects':
+      return new GatewayError('INVALID_PARAMETER', `picture URL redirects more than ${MAX_REDIRECTS} times; give the image's final URL`, { cause: err });
+    default:
+      return new GatewayError('INVALID_PARAMETER', err.message, { cause: err });
   }
-  const reason = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-  return new GatewayError('MEDIA_DOWNLOAD_FAILED', `Could not download the picture from ${url.host}: ${reason}`, { cause: err });
 }

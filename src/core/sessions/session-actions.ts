@@ -125,7 +125,8 @@ export class SessionActions {
     );
     const owner = await getApiKey(this.deps.db, session.ownerKeyId);
     if (input.preflight && settings.url) {
-      await preflightWebhook(settings.url, settings.secret, { id: session.id, label: session.label ?? '', registry: owner?.registry ?? '', username: owner?.name ?? '' });
+      const target = { id: session.id, label: session.label ?? '', registry: owner?.registry ?? '', username: owner?.name ?? '' };
+      await preflightWebhook(settings.url, settings.secret, target, { allowPrivate: this.deps.allowPrivateWebhooks });
     }
     const updated = await updateSession(this.deps.db, session.id, {
       webhookUrl: settings.url,
