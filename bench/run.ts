@@ -4,7 +4,8 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sandbox: () => import('./sandbox.js'),
   gateway: () => import('./gateway.js'),
   groups: () => import('./groups.js'),
-  invites: () => import('./invites.js')
+  invites: () => import('./invites.js'),
+  reliability: () => import('./reliability.js')
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

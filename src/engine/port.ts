@@ -55,6 +55,12 @@ export interface EngineSessionConfig {
   network?: EngineNetwork;
   logger: EngineLogger;
   options?: Partial<EngineOptions>;
+  /**
+   * Awaited before WhatsApp is told that an inbound stanza (message, receipt, notification) was received:
+   * resolves once everything the session has emitted so far is durably stored. Rejecting leaves the stanza
+   * unacknowledged and drops the connection, so WhatsApp redelivers it after the reconnect.
+   */
+  durable?: () => Promise<void>;
 }
 
 export interface Engine {

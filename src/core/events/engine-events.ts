@@ -1,6 +1,7 @@
 // What an engine session reports, as canonical events for the outbox: messages received and their delivery
 // status, and presence. Group events have their own reducer (core/groups/group-events.ts).
-// Payloads carry our normalised fields plus the WARest field names its webhook consumers read.
+// Payloads carry our normalised fields plus the WARest field names its webhook consumers read. Message events are
+// keyed by what WhatsApp identifies them by, so a redelivery after a crash is one event with one id.
 import type { EventReducer } from './event-reducer.js';
 
 const REACTION = 'reaction';
@@ -24,8 +25,9 @@ export const engineEventReducer: EventReducer = {
       quotedId: message.quotedId,
       message: message.raw
     };
-    await emit(message.type === REACTION ? 'message.reaction' : 'message.received', payload);
+    await emit(message.type === REACTION ? 'message.reaction' : 'message.received', payload, `${message.chat}/${message.id}`);
   },
-  message_status: ({ id: messageId, ...update }, { sessionId, emit }) => emit('message.ack', { id: sessionId, messageId, ...update }),
+  message_status: ({ id: messageId, ...update }, { sessionId, emit }) =>
+    emit('message.ack', { id: sessionId, messageId, ...update }, `${update.chat}/${messageId}/${update.status}/${update.participant?.jid ?? ''}`),
   presence: (presence, { sessionId, emit }) => emit('presence.update', { id: sessionId, presence })
 };

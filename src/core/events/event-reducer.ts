@@ -11,14 +11,17 @@ import type { Database } from '../../store/database.js';
 export interface ReduceContext {
   sessionId: string;
   trx: Transaction<Database>;
-  /** appends a canonical event to the outbox, inside `trx` */
-  emit(event: EventName, payload: Record<string, unknown>): Promise<void>;
+  /**
+   * Appends a canonical event to the outbox, inside `trx`. `dedupKey` names what WhatsApp identifies the event
+   * by: a redelivery of it is stored once and keeps its event id.
+   */
+  emit(event: EventName, payload: Record<string, unknown>, dedupKey?: string): Promise<void>;
 }
 
 export type EventReducer = { [K in keyof EngineEventMap]?: (event: EngineEventMap[K], ctx: ReduceContext) => Promise<void> };
 
 export function reduceContext(sessionId: string, trx: Transaction<Database>): ReduceContext {
-  return { sessionId, trx, emit: async (event, payload) => void (await appendEvent(trx, { sessionId, event, payload })) };
+  return { sessionId, trx, emit: async (event, payload, dedupKey) => void (await appendEvent(trx, { sessionId, event, payload, dedupKey })) };
 }
 
 /** The engine events at least one of `reducers` handles. */

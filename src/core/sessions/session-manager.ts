@@ -75,13 +75,16 @@ export class SessionManager {
         authStore: databaseAuthStore(this.options.db, id),
         network: this.options.network,
         logger: this.options.logger.child({ sessionId: id }),
-        options: this.options.engineOptions ?? {}
+        options: this.options.engineOptions ?? {},
+        // WhatsApp is told a stanza arrived only once what it carried is committed (durable before receipt).
+        durable: () => created.durable()
       });
-      runtime = new SessionRuntime(id, engineSession, this.options.db, this.options.logger, {
+      const created: SessionRuntime = new SessionRuntime(id, engineSession, this.options.db, this.options.logger, {
         reducers: this.options.reducers,
         translators: this.options.translators,
         onQr: (qr) => this.options.onQr?.(id, qr)
       });
+      runtime = created;
       engineSession.events.on('status', (change) => this.options.onStatus?.(id, change.status));
       this.runtimes.set(id, runtime);
     }

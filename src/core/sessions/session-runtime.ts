@@ -30,6 +30,7 @@ export interface RuntimeHandlers {
 
 export class SessionRuntime {
   private writes: Promise<void> = Promise.resolve();
+  private writeFailure: unknown = undefined;
   private detachTranslators: (() => void)[] = [];
   lastChange: StatusChange = { status: 'STOPPED' };
   qr: QrCode & { at: number } | null = null;
@@ -100,10 +101,20 @@ export class SessionRuntime {
 
   private enqueue(write: () => Promise<void>): Promise<void> {
     this.writes = this.writes.then(write).catch((err) => {
-      // The database is unreachable or the session row is gone; the live state stays correct in memory.
+      // The database is unreachable or the session row is gone; the live state stays correct in memory, and
+      // `durable()` tells the engine, which leaves the stanza unacknowledged so WhatsApp sends it again.
+      this.writeFailure ??= err;
       this.logger.error({ err, sessionId: this.id }, 'could not persist a session change');
     });
     return this.writes;
+  }
+
+  /** Resolves once every change reported so far is committed; rejects when one since the last call failed. */
+  async durable(): Promise<void> {
+    await this.writes;
+    const failure = this.writeFailure;
+    this.writeFailure = undefined;
+    if (failure !== undefined) throw failure;
   }
 
   /** Resolves once every change reported so far is stored. */

@@ -62,11 +62,15 @@ export class BaileysSession implements EngineSession {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private lifecycle: Promise<unknown> = Promise.resolve();
   private eventQueue: Promise<void> = Promise.resolve();
+  /** the first failure handling a batch since the last `settle()`: the stanzas behind it must not be acknowledged */
+  private handleFailure: unknown = undefined;
+  private readonly durable: () => Promise<void>;
 
   constructor(config: EngineSessionConfig) {
     this.sessionId = config.sessionId;
     this.store = config.authStore;
     this.network = config.network ?? {};
+    this.durable = config.durable ?? (() => Promise.resolve());
     this.options = resolveEngineOptions(config.options);
     this.logger = config.logger.child({ sessionId: config.sessionId });
     this.emitter = new TypedEmitter((event, error) => this.logger.error({ err: error, event }, 'engine event listener failed'));
@@ -210,7 +214,15 @@ export class BaileysSession implements EngineSession {
   }
 
   private open(auth: SessionAuth): void {
-    const sock = createSocket({ auth, network: this.network, options: this.options, logger: this.logger, groupMetadata: this.groupMetadata, recentMessages: this.recentMessages });
+    const sock = createSocket({
+      auth,
+      network: this.network,
+      options: this.options,
+      logger: this.logger,
+      groupMetadata: this.groupMetadata,
+      recentMessages: this.recentMessages,
+      beforeAck: () => this.settle(connection)
+    });
     const connection: Connection = { sock, generation: ++this.generation, auth, unsubscribe: () => undefined, qrCount: 0, pairingRequested: false };
     connection.unsubscribe = sock.ev.process((events) => this.enqueue(connection, events));
     this.connection = connection;
@@ -237,7 +249,23 @@ export class BaileysSession implements EngineSession {
   private enqueue(connection: Connection, events: Partial<BaileysEventMap>): void {
     this.eventQueue = this.eventQueue
       .then(() => this.handle(connection, events))
-      .catch((error: unknown) => this.logger.error({ err: error }, 'could not handle WhatsApp events'));
+      .catch((error: unknown) => {
+        this.handleFailure ??= error;
+        this.logger.error({ err: error }, 'could not handle WhatsApp events');
+      });
+  }
+
+  /**
+   * Baileys' `beforeAck`: every batch emitted so far is handled by this connection and stored by the consumer.
+   * A batch of a replaced connection was dropped unhandled, so its stanza must not be acknowledged either.
+   */
+  private async settle(connection: Connection): Promise<void> {
+    await this.eventQueue;
+    const failure = this.handleFailure;
+    this.handleFailure = undefined;
+    if (failure !== undefined) throw failure;
+    if (connection !== this.connection) throw new EngineStateError(this.current, 'the connection was replaced before its events were stored');
+    await this.durable();
   }
 
   private async handle(connection: Connection, events: Partial<BaileysEventMap>): Promise<void> {

@@ -18,6 +18,8 @@ export interface SocketDeps {
   groupMetadata: BoundedMap<string, GroupMetadata>;
   /** recent messages by id: WhatsApp may ask for a sent one again (retry receipts) */
   recentMessages: BoundedMap<string, WAMessage>;
+  /** awaited before an inbound stanza is receipted or acknowledged (see durable-receipt.ts) */
+  beforeAck: () => Promise<void>;
 }
 
 // A socket that does not finish its closing handshake must not hold up the next connection.
@@ -38,7 +40,7 @@ function trustRoot(rootHex: string, logger: EngineLogger): void {
   (WA_CERT_DETAILS as { PUBLIC_KEY: Uint8Array }).PUBLIC_KEY = Buffer.from(rootHex, 'hex');
 }
 
-export function createSocket({ auth, network, options, logger, groupMetadata, recentMessages }: SocketDeps): WASocket {
+export function createSocket({ auth, network, options, logger, groupMetadata, recentMessages, beforeAck }: SocketDeps): WASocket {
   if (network.trustRootHex) trustRoot(network.trustRootHex, logger);
   // Each socket's key-transaction storage shares one real AsyncLocalStorage (see lib/keyed-async-local-storage.ts).
   return withKeyedAsyncLocalStorage(() => makeWASocket({
@@ -55,7 +57,8 @@ export function createSocket({ auth, network, options, logger, groupMetadata, re
     // A send's result is the command's return value; Baileys' echo of it as an upsert would report it twice.
     emitOwnEvents: false,
     cachedGroupMetadata: async (jid) => groupMetadata.get(jid),
-    getMessage: async (key) => (key.id ? (recentMessages.get(key.id)?.message ?? undefined) : undefined)
+    getMessage: async (key) => (key.id ? (recentMessages.get(key.id)?.message ?? undefined) : undefined),
+    beforeAck
   }));
 }
 

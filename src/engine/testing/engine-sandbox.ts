@@ -31,13 +31,15 @@ export class EngineSandbox {
     return new EngineSandbox(await startSandbox({ logger: pino({ level: process.env.SANDBOX_LOG_LEVEL ?? 'silent' }) }));
   }
 
-  session(store = new MemoryAuthStore(), options: Partial<EngineOptions> = {}, sessionId = 'test'): EngineSession {
+  /** `durable`: what the session awaits before acknowledging an inbound stanza (the consumer's store). */
+  session(store = new MemoryAuthStore(), options: Partial<EngineOptions> = {}, sessionId = 'test', durable?: () => Promise<void>): EngineSession {
     return baileysEngine.createSession({
       sessionId,
       authStore: store,
       network: { wsUrl: this.sandbox.wsUrl, trustRootHex: this.sandbox.rootPublicKey },
       logger: testLogger,
-      options: { ...TEST_OPTIONS, ...options }
+      options: { ...TEST_OPTIONS, ...options },
+      durable
     });
   }
 
@@ -65,9 +67,14 @@ export class EngineSandbox {
   }
 
   /** Creates the account if needed, starts the session and links it by QR; resolves when it is WORKING. */
-  async linked(phone: string, store = new MemoryAuthStore(), options: Partial<EngineOptions> = {}): Promise<{ session: EngineSession; probe: SessionProbe; store: MemoryAuthStore }> {
+  async linked(
+    phone: string,
+    store = new MemoryAuthStore(),
+    options: Partial<EngineOptions> = {},
+    durable?: () => Promise<void>
+  ): Promise<{ session: EngineSession; probe: SessionProbe; store: MemoryAuthStore }> {
     await this.account(phone);
-    const session = this.session(store, options, `s-${phone}`);
+    const session = this.session(store, options, `s-${phone}`, durable);
     const probe = new SessionProbe(session);
     await session.start();
     const { qr } = await probe.waitFor('qr');

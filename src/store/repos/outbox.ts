@@ -32,8 +32,9 @@ function toEvent(row: OutboxRow): OutboxEvent {
   };
 }
 
-export async function insertEvent(db: Db, event: NewOutboxEvent): Promise<void> {
-  await db
+/** @returns false when an event with this id is already stored (nothing is written). */
+export async function insertEvent(db: Db, event: NewOutboxEvent): Promise<boolean> {
+  const result = await db
     .insertInto('outbox')
     .values({
       id: event.id,
@@ -42,7 +43,9 @@ export async function insertEvent(db: Db, event: NewOutboxEvent): Promise<void> 
       payload: JSON.stringify(event.payload),
       created_at: event.createdAt,
     })
-    .execute();
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
 export async function getEvent(db: Db, id: string): Promise<OutboxEvent | undefined> {
