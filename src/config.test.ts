@@ -23,6 +23,11 @@ describe('loadConfig', () => {
     assert.equal(config.network, 'whatsapp');
     assert.equal(config.webhookAllowPrivate, false);
     assert.equal(config.webhookTimeoutMs, 10_000);
+    assert.equal(config.webhookRetryHours, 24);
+    assert.equal(config.webhookMaxAttempts, undefined, 'the retry window alone decides');
+    assert.equal(config.webhookBackoffBaseMs, 1_000);
+    assert.equal(config.webhookBackoffMaxMs, 900_000);
+    assert.equal(config.nodeId, undefined, 'the dispatcher uses the host name');
     assert.equal(config.inviteMinIntervalSeconds, 60);
     assert.equal(config.bodyLimitBytes, 2 * 1024 * 1024);
     assert.equal(config.logLevel, 'info');
@@ -58,6 +63,19 @@ describe('loadConfig', () => {
     assert.match(found[2]!, /WAYGATE_BODY_LIMIT must be a size/);
   });
 
+  it('reads the webhook retry schedule and the node id', () => {
+    const config = loadConfig({
+      WAYGATE_WEBHOOK_RETRY_HOURS: '72', WAYGATE_WEBHOOK_MAX_ATTEMPTS: '500', WAYGATE_WEBHOOK_BACKOFF_BASE_MS: '2000',
+      WAYGATE_WEBHOOK_BACKOFF_MAX_MS: '600000', WAYGATE_NODE_ID: 'gw-2.eu-west',
+    });
+    assert.deepEqual(
+      [config.webhookRetryHours, config.webhookMaxAttempts, config.webhookBackoffBaseMs, config.webhookBackoffMaxMs, config.nodeId],
+      [72, 500, 2_000, 600_000, 'gw-2.eu-west'],
+    );
+    assert.match(problems({ WAYGATE_NODE_ID: 'gw 2' })[0]!, /WAYGATE_NODE_ID must be 1 to 128 letters/);
+    assert.match(problems({ WAYGATE_WEBHOOK_RETRY_HOURS: '1.5' })[0]!, /WAYGATE_WEBHOOK_RETRY_HOURS must be a whole number from 0 to 720/);
+  });
+
   it('never echoes a secret in an error', () => {
     const [problem] = problems({ WAYGATE_ADMIN_KEY: 'short-secret' });
     assert.match(problem!, /WAYGATE_ADMIN_KEY must be at least 16 characters/);
@@ -72,6 +90,10 @@ describe('loadConfig', () => {
 
   it('checks settings that depend on each other', () => {
     assert.match(problems({ WAYGATE_RECONNECT_BASE_MS: '5000', WAYGATE_RECONNECT_MAX_MS: '1000' })[0]!, /MAX_MS must be at least/);
+    assert.match(
+      problems({ WAYGATE_WEBHOOK_BACKOFF_BASE_MS: '5000', WAYGATE_WEBHOOK_BACKOFF_MAX_MS: '1000' })[0]!,
+      /WAYGATE_WEBHOOK_BACKOFF_MAX_MS must be at least WAYGATE_WEBHOOK_BACKOFF_BASE_MS/,
+    );
     assert.match(problems({ WA_WS_URL: 'ws://127.0.0.1:9000/ws/chat' }).join('\n'), /set WAYGATE_NETWORK=sandbox/);
     assert.match(problems({ WAYGATE_NETWORK: 'sandbox', WA_WS_URL: 'ws://h/ws' })[0]!, /WA_WS_URL needs WA_TRUST_ROOT/);
     assert.match(problems({ WA_TRUST_ROOT: 'ab'.repeat(32) })[0]!, /WA_TRUST_ROOT only applies/);

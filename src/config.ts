@@ -16,7 +16,11 @@ export interface Config {
   waTrustRoot: string | undefined;
   webhookAllowPrivate: boolean;
   webhookTimeoutMs: number;
-  webhookMaxAttempts: number;
+  webhookRetryHours: number;
+  webhookMaxAttempts: number | undefined;
+  webhookBackoffBaseMs: number;
+  webhookBackoffMaxMs: number;
+  nodeId: string | undefined;
   inviteMinIntervalSeconds: number;
   bodyLimitBytes: number;
   mediaBodyLimitBytes: number;
@@ -122,6 +126,13 @@ function countryCode(raw: string): string {
   return digits;
 }
 
+function nodeName(raw: string): string {
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(raw)) {
+    throw new SettingProblem('must be 1 to 128 letters, digits or . _ : - (e.g. a host or pod name)');
+  }
+  return raw;
+}
+
 function secretKey(raw: string): string {
   if (raw.length < 16) throw new SettingProblem('must be at least 16 characters long');
   return raw;
@@ -166,10 +177,30 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
     env: 'WAYGATE_WEBHOOK_TIMEOUT_MS', default: '10000', description: 'Timeout of one webhook delivery attempt.',
     parse: integer(100, 300_000),
   },
+  webhookRetryHours: {
+    env: 'WAYGATE_WEBHOOK_RETRY_HOURS', default: '24',
+    description: 'How long a webhook delivery is retried, counted from its first attempt; a delivery still failing after that is dead (0: no retries).',
+    parse: integer(0, 720),
+  },
   webhookMaxAttempts: {
-    env: 'WAYGATE_WEBHOOK_MAX_ATTEMPTS', default: '4',
-    description: 'Delivery attempts per webhook event (first try included).',
-    parse: integer(1, 50),
+    env: 'WAYGATE_WEBHOOK_MAX_ATTEMPTS', whenUnset: 'no cap: WAYGATE_WEBHOOK_RETRY_HOURS decides',
+    description: 'Cap on delivery attempts per webhook event (first try included); reaching it makes the delivery dead even inside the retry window.',
+    parse: integer(1, 100_000),
+  },
+  webhookBackoffBaseMs: {
+    env: 'WAYGATE_WEBHOOK_BACKOFF_BASE_MS', default: '1000',
+    description: 'Wait before the first webhook retry; doubles per retry, each wait randomly between half and all of it.',
+    parse: integer(10, 3_600_000),
+  },
+  webhookBackoffMaxMs: {
+    env: 'WAYGATE_WEBHOOK_BACKOFF_MAX_MS', default: '900000',
+    description: 'Upper bound of the wait between webhook retries; a receiver\'s Retry-After is honoured up to it.',
+    parse: integer(10, 86_400_000),
+  },
+  nodeId: {
+    env: 'WAYGATE_NODE_ID', whenUnset: 'the host name',
+    description: 'Names this gateway node in the webhook deliveries it has in flight, so on restart it releases its own at once; give every node sharing a database its own id.',
+    parse: nodeName,
   },
   inviteMinIntervalSeconds: {
     env: 'WAYGATE_INVITE_MIN_INTERVAL', default: '60',
@@ -279,6 +310,9 @@ function readFlags(argv: readonly string[], problems: string[]): Map<keyof Confi
 function crossCheck(config: Config, problems: string[]): void {
   if (config.reconnectMaxMs < config.reconnectBaseMs) {
     problems.push('WAYGATE_RECONNECT_MAX_MS must be at least WAYGATE_RECONNECT_BASE_MS');
+  }
+  if (config.webhookBackoffMaxMs < config.webhookBackoffBaseMs) {
+    problems.push('WAYGATE_WEBHOOK_BACKOFF_MAX_MS must be at least WAYGATE_WEBHOOK_BACKOFF_BASE_MS');
   }
   if (config.waWsUrl && config.network !== 'sandbox') {
     problems.push(

@@ -96,8 +96,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const dispatcher = new WebhookDispatcher({
     db,
     logger,
+    nodeId: config.nodeId,
     timeoutMs: config.webhookTimeoutMs,
+    retryWindowMs: config.webhookRetryHours * 3_600_000,
     maxAttempts: config.webhookMaxAttempts,
+    backoffBaseMs: config.webhookBackoffBaseMs,
+    backoffCapMs: config.webhookBackoffMaxMs,
     allowPrivate: config.webhookAllowPrivate,
     onAttempt: (state) => metrics.webhookAttempted(state)
   });

@@ -163,7 +163,7 @@ for (const dialect of TEST_DIALECTS) {
       await seedSession(store.db, 's2', { webhookUrl: receiver.url });
       receiver.reply = (_, index) => ({ status: index < 2 ? 503 : 200 });
       const first = await append('s1');
-      startDispatcher({ breakerThreshold: 2, breakerCooldownMs: 300 });
+      startDispatcher({ breakerThreshold: 2, breakerProbeBaseMs: 300 });
       await eventually(async () => (await delivery(first)).attempts === 2);
       // The circuit is open now: another session's event for the same URL must wait for it too.
       const second = await append('s2');
@@ -195,7 +195,7 @@ for (const dialect of TEST_DIALECTS) {
     it('retakes an expired in-flight lease left by a crash', async () => {
       await seedSession(store.db, 's1', { webhookUrl: receiver.url });
       const eventId = await append('s1');
-      assert.equal(await claimDelivery(store.db, await delivery(eventId), Date.now() - 1), true);
+      assert.equal(await claimDelivery(store.db, await delivery(eventId), { until: Date.now() - 1, owner: 'another-node' }), true);
       assert.equal((await delivery(eventId)).state, 'in_flight');
       startDispatcher();
       await eventually(settledAs(eventId, 'delivered'));
@@ -239,6 +239,72 @@ for (const dialect of TEST_DIALECTS) {
       await second.stop();
       const row = await delivery(impatient);
       assert.deepEqual([row.state, row.attempts], ['pending', 0]);
+    });
+
+    it('on start, releases at once the deliveries it left in flight, and leaves other nodes’ leases alone', async () => {
+      await seedSession(store.db, 's1', { webhookUrl: receiver.url });
+      await seedSession(store.db, 's2', { webhookUrl: receiver.url });
+      const mine = await append('s1');
+      const theirs = await append('s2');
+      const leaseUntil = Date.now() + 60_000;
+      assert.equal(await claimDelivery(store.db, await delivery(mine), { until: leaseUntil, owner: 'node-a' }), true);
+      assert.equal(await claimDelivery(store.db, await delivery(theirs), { until: leaseUntil, owner: 'node-b' }), true);
+
+      startDispatcher({ nodeId: 'node-a' });
+      await eventually(settledAs(mine, 'delivered'));
+      const row = await delivery(mine);
+      assert.deepEqual([row.attempts, receiver.requests[0]?.headers['x-warest-delivery-attempt']], [1, '1']);
+      await sleep(150);
+      assert.deepEqual([(await delivery(theirs)).state, (await delivery(theirs)).nextAttemptAt], ['in_flight', leaseUntil]);
+      assert.deepEqual(receiver.eventIds(), [mine]);
+    });
+
+    it('reports a dead head and moves its lane on; a replay goes out before the later events still waiting', async () => {
+      await seedSession(store.db, 's1', { webhookUrl: receiver.url });
+      let refuseAll = false;
+      const delivered: string[] = [];
+      const poison = await append('s1');
+      let refused = poison;
+      receiver.reply = (request) => {
+        const id = String(request.headers['x-warest-event-id']);
+        if (refuseAll || id === refused) return { status: 503 };
+        delivered.push(id);
+        return { status: 200 };
+      };
+      const next = await append('s1');
+      const states: string[] = [];
+      // Backoffs long enough that no later event is in flight when the replay lands (one in flight would go first).
+      startDispatcher({ retryWindowMs: 150, backoffBaseMs: 500, backoffCapMs: 500, onAttempt: (state) => states.push(state) });
+      await eventually(settledAs(next, 'delivered'));
+      assert.equal((await delivery(poison)).state, 'dead');
+      assert.ok(states.includes('dead'), 'the dead head is counted');
+
+      refuseAll = true;
+      const later = [await append('s1'), await append('s1')];
+      await eventually(async () => (await delivery(later[0]!)).attempts >= 1);
+      assert.equal(await replayEvent(store.db, poison), 1);
+      refused = '';
+      refuseAll = false;
+      await eventually(settledAs(later[1]!, 'delivered'));
+      assert.deepEqual(delivered, [next, poison, ...later]);
+    });
+
+    it('sends a recovered target its backlog at once instead of after each row’s backoff', async () => {
+      await seedSession(store.db, 's1', { webhookUrl: receiver.url });
+      await seedSession(store.db, 's2', { webhookUrl: receiver.url });
+      await receiver.down();
+      const ids = { s1: [] as string[], s2: [] as string[] };
+      for (let i = 0; i < 3; i++) for (const session of ['s1', 's2'] as const) ids[session].push(await append(session, 'message.received', { i }));
+      startDispatcher({ backoffBaseMs: 10_000, backoffCapMs: 10_000, breakerThreshold: 2, breakerProbeBaseMs: 50, breakerProbeMaxMs: 100 });
+      await eventually(async () => (await listDeliveryAttempts(store.db, { limit: 5 })).length >= 3);
+
+      await receiver.up();
+      const upAt = Date.now();
+      await eventually(async () => (await delivery(ids.s1[2]!)).state === 'delivered' && (await delivery(ids.s2[2]!)).state === 'delivered');
+      assert.ok(Date.now() - upAt < 2_000, `drained ${Date.now() - upAt} ms after the target came back`);
+      const received = receiver.eventIds();
+      assert.deepEqual(received.filter((id) => ids.s1.includes(id)), ids.s1);
+      assert.deepEqual(received.filter((id) => ids.s2.includes(id)), ids.s2);
     });
   });
 }

@@ -1,7 +1,9 @@
 // The webhook dispatcher: takes due deliveries from the queue and runs them with bounded concurrency,
 // one at a time per (session, url) lane so each receiver sees its events in order. Woken by outbox
-// signals after commit, with a poll as a safety net. At-least-once: a claimed row is leased, so rows left
-// in flight by a crash are retaken when the lease runs out; receivers de-duplicate on the event id.
+// signals after commit, with a poll as a safety net. At-least-once: a claimed row is leased to this node, so
+// rows left in flight by a crash are released when the node starts again, or retaken by another node once
+// the lease runs out; receivers de-duplicate on the event id.
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Db } from '../store/database.js';
@@ -9,8 +11,10 @@ import type { DeliveryState } from '../store/tables/webhook-deliveries.js';
 import { appendDeliveryAttempt } from '../store/repos/delivery-log.js';
 import {
   claimDelivery,
+  expediteDeliveries,
   listLaneHeads,
   recordDeliveryOutcome,
+  releaseLeases,
   type WebhookDelivery,
 } from '../store/repos/webhook-deliveries.js';
 import { transaction } from '../store/transaction.js';
@@ -18,25 +22,33 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { attemptDelivery, type AttemptReport } from './deliver.js';
 import { onOutboxSignal } from './outbox.js';
 import { pruneWebhookHistory, type WebhookRetention } from './retention.js';
-import { decide, type RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY, decide, requestedDelay, type RetryPolicy, type TargetHealth } from './retry-policy.js';
 
 export interface DispatcherOptions {
   db: Db;
   logger?: Logger;
+  /** Owner of this node's leases; on start, rows it left in flight are released. Default: the host name. */
+  nodeId?: string;
+  /** The clock every scheduling decision reads (tests run it fast). Default Date.now. */
+  now?: () => number;
   /** Per-attempt timeout. Default 10 s. */
   timeoutMs?: number;
-  /** Attempts before a row is `dead`. Default 8. */
+  /** A delivery failing this long after its first attempt is `dead`. Default 24 h. */
+  retryWindowMs?: number;
+  /** Optional cap on attempts before a delivery is `dead`, even inside the window. Default none. */
   maxAttempts?: number;
-  /** Backoff before retry n is uniform in [0, min(cap, base * 2^(n-1))]. Defaults 1 s and 5 min. */
+  /** The wait after failed attempt n is uniform in [c/2, c], c = min(cap, base * 2^(n-1)). Defaults 1 s and 15 min. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
   /** Safety-net poll. Default 1 s. */
   pollIntervalMs?: number;
   /** Attempts in flight at once, across all URLs. Default 16. */
   concurrency?: number;
-  /** Consecutive failures that open a URL's circuit, and how long it stays open. Defaults 5 and 60 s. */
+  /** Consecutive failures that open a URL's circuit. Default 5. */
   breakerThreshold?: number;
-  breakerCooldownMs?: number;
+  /** Wait before an open circuit's first probe; it doubles per failed probe up to the max. Defaults 5 s and 60 s. */
+  breakerProbeBaseMs?: number;
+  breakerProbeMaxMs?: number;
   /** Allow internal webhook targets (see url-guard.ts). Default false. */
   allowPrivate?: boolean;
   /** How long stop() waits for attempts in flight before aborting them (and re-queueing their rows). Default 5 s. */
@@ -50,17 +62,30 @@ export interface DispatcherOptions {
 
 export type AttemptState = Exclude<DeliveryState, 'in_flight'>;
 
+interface Settings {
+  timeoutMs: number;
+  pollIntervalMs: number;
+  concurrency: number;
+  allowPrivate: boolean;
+  stopTimeoutMs: number;
+  pruneIntervalMs: number;
+  retention: WebhookRetention;
+}
+
 const DAY_MS = 86_400_000;
 
 export class WebhookDispatcher {
   readonly #db: Db;
   readonly #logger: Logger | undefined;
+  readonly #nodeId: string;
+  readonly #now: () => number;
   readonly #policy: RetryPolicy;
   readonly #breaker: CircuitBreaker;
-  readonly #options: Required<Omit<DispatcherOptions, 'db' | 'logger' | 'retention' | 'onAttempt'>> & { retention: WebhookRetention };
+  readonly #options: Settings;
   readonly #onAttempt: ((state: AttemptState) => void) | undefined;
   readonly #inFlight = new Map<number, Promise<void>>();
   #running = false;
+  #leasesReleased: Promise<void> = Promise.resolve();
   #pump: Promise<void> | undefined;
   #pumpAgain = false;
   #wakeTimer: NodeJS.Timeout | undefined;
@@ -72,25 +97,28 @@ export class WebhookDispatcher {
   constructor(options: DispatcherOptions) {
     this.#db = options.db;
     this.#logger = options.logger?.child({ component: 'webhook-dispatcher' });
+    this.#nodeId = options.nodeId ?? hostname();
+    this.#now = options.now ?? Date.now;
     this.#options = {
       timeoutMs: options.timeoutMs ?? 10_000,
-      maxAttempts: options.maxAttempts ?? 8,
-      backoffBaseMs: options.backoffBaseMs ?? 1_000,
-      backoffCapMs: options.backoffCapMs ?? 300_000,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       concurrency: options.concurrency ?? 16,
-      breakerThreshold: options.breakerThreshold ?? 5,
-      breakerCooldownMs: options.breakerCooldownMs ?? 60_000,
       allowPrivate: options.allowPrivate ?? false,
       stopTimeoutMs: options.stopTimeoutMs ?? 5_000,
       pruneIntervalMs: options.pruneIntervalMs ?? 600_000,
       retention: options.retention ?? { eventMaxAgeMs: 7 * DAY_MS, logMaxAgeMs: 7 * DAY_MS, logKeepPerSession: 1_000 },
     };
+    this.#policy = {
+      retryWindowMs: options.retryWindowMs ?? DEFAULT_RETRY_POLICY.retryWindowMs,
+      maxAttempts: options.maxAttempts,
+      backoffBaseMs: options.backoffBaseMs ?? DEFAULT_RETRY_POLICY.backoffBaseMs,
+      backoffCapMs: options.backoffCapMs ?? DEFAULT_RETRY_POLICY.backoffCapMs,
+    };
     this.#onAttempt = options.onAttempt;
-    this.#policy = this.#options;
     this.#breaker = new CircuitBreaker({
-      failureThreshold: this.#options.breakerThreshold,
-      cooldownMs: this.#options.breakerCooldownMs,
+      failureThreshold: options.breakerThreshold ?? 5,
+      probeBaseMs: options.breakerProbeBaseMs ?? 5_000,
+      probeMaxMs: options.breakerProbeMaxMs ?? 60_000,
     });
   }
 
@@ -98,6 +126,7 @@ export class WebhookDispatcher {
     if (this.#running) return;
     this.#running = true;
     this.#shutdown = new AbortController();
+    this.#leasesReleased = this.#releaseOwnLeases();
     this.#unsubscribe = onOutboxSignal(() => this.#wake());
     this.#intervals = [
       setInterval(() => this.#wake(), this.#options.pollIntervalMs),
@@ -142,6 +171,7 @@ export class WebhookDispatcher {
   }
 
   async #runPump(): Promise<void> {
+    await this.#leasesReleased;
     do {
       this.#pumpAgain = false;
       try {
@@ -154,26 +184,39 @@ export class WebhookDispatcher {
     } while (this.#pumpAgain && this.#running);
   }
 
-  /** Claims due lane heads until the concurrency limit is reached or nothing more is due. */
+  /** Nothing of this node is in flight yet, so any row it holds was left by its previous run (a crash). */
+  async #releaseOwnLeases(): Promise<void> {
+    try {
+      const released = await releaseLeases(this.#db, this.#nodeId, this.#now());
+      if (released > 0) this.#logger?.info({ released, nodeId: this.#nodeId }, 'released webhook deliveries left in flight by this node');
+    } catch (err) {
+      // Those rows are retaken when their leases run out instead.
+      this.#logger?.error({ err }, 'releasing webhook leases failed');
+    }
+  }
+
+  /** Launches probes of open circuits, then claims due lane heads, until the concurrency limit is reached or nothing more is due. */
   async #fill(): Promise<void> {
     while (this.#running) {
       const free = this.#options.concurrency - this.#inFlight.size;
       if (free <= 0) return;
-      const now = Date.now();
-      const heads = await listLaneHeads(this.#db, { excludeUrls: this.#breaker.blockedUrls(now), limit: free });
+      const now = this.#now();
       let launched = 0;
+      for (const url of this.#breaker.probesDue(now)) {
+        if (launched >= free) break;
+        // The probe is the URL's soonest head even if it is still backing off: while the circuit is open, its
+        // probe schedule decides when the target is tried again, so a recovery is noticed within one probe wait.
+        const [head] = await listLaneHeads(this.#db, { url, state: 'pending', limit: 1 });
+        if (head && (await this.#claim(head, now))) launched += 1;
+      }
+      const heads = await listLaneHeads(this.#db, { excludeUrls: this.#breaker.openUrls(), limit: free - launched });
       for (const head of heads) {
         if (head.nextAttemptAt > now) {
           this.#wakeLater(head.nextAttemptAt);
           break;
         }
-        if (this.#inFlight.has(head.id) || this.#breaker.isBlocked(head.url, now)) continue;
-        // Longer than any attempt (bounded by the timeout) plus recording it; only a crash outlives it.
-        const leaseUntil = now + this.#options.timeoutMs * 2 + this.#options.pollIntervalMs;
-        if (!(await claimDelivery(this.#db, head, leaseUntil, now))) continue;
-        this.#breaker.attemptStarted(head.url, now);
-        this.#launch(head);
-        launched += 1;
+        if (this.#inFlight.has(head.id) || this.#breaker.isOpen(head.url)) continue;
+        if (await this.#claim(head, now)) launched += 1;
       }
       const probeAt = this.#breaker.nextProbeAt(now);
       if (probeAt !== undefined) this.#wakeLater(probeAt);
@@ -181,20 +224,30 @@ export class WebhookDispatcher {
     }
   }
 
+  async #claim(head: WebhookDelivery, now: number): Promise<boolean> {
+    // Longer than any attempt (bounded by the timeout) plus recording it; only a crash outlives it.
+    const lease = { until: now + this.#options.timeoutMs * 2 + this.#options.pollIntervalMs, owner: this.#nodeId };
+    if (!(await claimDelivery(this.#db, head, lease, now))) return false;
+    this.#breaker.attemptStarted(head.url, now);
+    this.#launch(head, now);
+    return true;
+  }
+
   /** Wakes at `at`, or at the next poll if that is sooner (a later head may become due meanwhile). */
   #wakeLater(at: number): void {
-    const fireAt = Math.min(at, Date.now() + this.#options.pollIntervalMs);
+    const now = this.#now();
+    const fireAt = Math.min(at, now + this.#options.pollIntervalMs);
     if (!this.#running || fireAt >= this.#wakeAt) return;
     clearTimeout(this.#wakeTimer);
     this.#wakeAt = fireAt;
     this.#wakeTimer = setTimeout(() => {
       this.#wakeAt = Infinity;
       this.#wake();
-    }, Math.max(0, fireAt - Date.now()));
+    }, Math.max(0, fireAt - now));
   }
 
-  #launch(delivery: WebhookDelivery): void {
-    const task = this.#attempt(delivery)
+  #launch(delivery: WebhookDelivery, startedAt: number): void {
+    const task = this.#attempt(delivery, startedAt)
       .catch((err: unknown) => {
         // Left in flight: the lease expires and the row is retried, so this costs a delay, not an event.
         this.#breaker.inconclusive(delivery.url);
@@ -207,14 +260,14 @@ export class WebhookDispatcher {
     this.#inFlight.set(delivery.id, task);
   }
 
-  async #attempt(delivery: WebhookDelivery): Promise<void> {
+  async #attempt(delivery: WebhookDelivery, startedAt: number): Promise<void> {
     const report = await attemptDelivery(delivery, {
       db: this.#db,
       timeoutMs: this.#options.timeoutMs,
       allowPrivate: this.#options.allowPrivate,
       shutdown: this.#shutdown.signal,
     });
-    const now = Date.now();
+    const now = this.#now();
     if (report.kind === 'aborted') {
       // Shutdown cut it short: hand the row back untouched so the next start retries it without waiting.
       this.#breaker.inconclusive(delivery.url);
@@ -226,8 +279,9 @@ export class WebhookDispatcher {
       );
       return;
     }
-    const { outcome, health } = decide(report, delivery.attempts + 1, this.#policy, now);
-    this.#recordHealth(delivery.url, health, now);
+    const attempt = { number: delivery.attempts + 1, firstAttemptAt: delivery.firstAttemptAt ?? startedAt };
+    const { outcome, health } = decide(report, attempt, this.#policy, now);
+    const recovered = this.#recordHealth(delivery.url, health, requestedDelay(report, this.#policy), now);
 
     await transaction(this.#db, async (trx) => {
       await recordDeliveryOutcome(trx, delivery.id, outcome, now);
@@ -244,16 +298,31 @@ export class WebhookDispatcher {
     });
     this.#logAttempt(delivery, report, outcome.state, outcome.attempts);
     this.#onAttempt?.(outcome.state);
+    if (recovered) await this.#expedite(delivery.url, now);
   }
 
-  #recordHealth(url: string, health: 'up' | 'down' | 'unknown', now: number): void {
-    if (health === 'up') this.#breaker.succeeded(url);
-    else if (health === 'unknown') this.#breaker.inconclusive(url);
-    else {
-      this.#breaker.failed(url, now);
-      if (this.#breaker.state(url, now) === 'open') {
-        this.#logger?.warn({ target: originOf(url) }, 'webhook circuit open; pausing deliveries to this target');
-      }
+  /** @returns whether the target answered after failing: its backlog should go out now. */
+  #recordHealth(url: string, health: TargetHealth, retryAfterMs: number, now: number): boolean {
+    if (health === 'up') return this.#breaker.succeeded(url);
+    if (health === 'unknown') {
+      this.#breaker.inconclusive(url);
+      return false;
+    }
+    const wasOpen = this.#breaker.isOpen(url);
+    this.#breaker.failed(url, now, retryAfterMs);
+    if (!wasOpen && this.#breaker.isOpen(url)) {
+      this.#logger?.warn({ target: originOf(url) }, 'webhook circuit open; pausing deliveries to this target');
+    }
+    return false;
+  }
+
+  async #expedite(url: string, now: number): Promise<void> {
+    try {
+      const due = await expediteDeliveries(this.#db, url, now);
+      if (due > 0) this.#logger?.info({ target: originOf(url), due }, 'webhook target answers again; its backlog is due now');
+    } catch (err) {
+      // The rows keep their own backoff: a slower recovery, nothing lost.
+      this.#logger?.error({ err, target: originOf(url) }, 'bringing a webhook backlog forward failed');
     }
   }
 
@@ -269,7 +338,9 @@ export class WebhookDispatcher {
       durationMs: report.durationMs,
     };
     if (state === 'delivered' || state === 'pending') this.#logger?.debug(fields, 'webhook attempt');
-    else this.#logger?.warn(fields, 'webhook delivery gave up');
+    else if (state === 'dead') {
+      this.#logger?.warn(fields, 'webhook delivery dead (retries used up); later events of its lane go on, replay re-queues it in order');
+    } else this.#logger?.warn(fields, 'webhook delivery failed (not retryable)');
   }
 
   async #prune(): Promise<void> {

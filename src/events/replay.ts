@@ -1,5 +1,7 @@
 // Replays webhook deliveries on demand: re-queues one event, or a session's failed and dead deliveries
-// since a point in time, with a fresh attempt budget, and wakes the dispatchers once committed.
+// since a point in time, with a fresh attempt budget and retry window, and wakes the dispatchers once
+// committed. A replayed delivery takes its event's place in its lane: it goes out before the later events
+// of that lane still waiting (only one already in flight goes first).
 import type { Db } from '../store/database.js';
 import { getEvent } from '../store/repos/outbox.js';
 import { getSession } from '../store/repos/sessions.js';

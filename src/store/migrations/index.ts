@@ -4,6 +4,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../database.js';
 import * as initial from './2026-11-23-initial.js';
 import * as invites from './2026-11-24-invites.js';
+import * as webhookLanes from './2026-11-25-webhook-lanes.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -12,6 +13,7 @@ interface DialectMigration {
 const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-23-initial': initial,
   '2026-11-24-invites': invites,
+  '2026-11-25-webhook-lanes': webhookLanes,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

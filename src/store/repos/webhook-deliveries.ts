@@ -1,8 +1,9 @@
 // Repository for `webhook_deliveries`: the per-target delivery queue. Rows of one (session, url) form a
-// lane delivered in id order; only a lane's head (its oldest unsettled row) is ever eligible, which is what
-// keeps deliveries ordered and makes a backing-off head hold back the rest of its lane.
-import type { Db } from '../database.js';
-import type { DeliveryState, WebhookDeliveryRow } from '../tables/webhook-deliveries.js';
+// lane delivered in event order (the outbox `seq`); only a lane's head is ever eligible, which is what keeps
+// deliveries ordered and makes a backing-off head hold back the rest of its lane.
+import type { ExpressionBuilder } from 'kysely';
+import type { Database, Db } from '../database.js';
+import type { DeliveryState, WebhookDeliveriesTable, WebhookDeliveryRow } from '../tables/webhook-deliveries.js';
 
 export type { DeliveryState } from '../tables/webhook-deliveries.js';
 
@@ -14,6 +15,8 @@ export interface WebhookDelivery {
   state: DeliveryState;
   attempts: number;
   nextAttemptAt: number;
+  /** When the retry window started; null before the first attempt. */
+  firstAttemptAt: number | null;
   lastStatus: number | null;
   lastError: string | null;
   createdAt: number;
@@ -26,6 +29,7 @@ export interface DeliveryOutcome {
   state: Exclude<DeliveryState, 'in_flight'>;
   attempts: number;
   nextAttemptAt: number;
+  firstAttemptAt: number | null;
   lastStatus: number | null;
   lastError: string | null;
   deliveredAt: number | null;
@@ -42,12 +46,40 @@ function toDelivery(row: WebhookDeliveryRow): WebhookDelivery {
     state: row.state,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
+    firstAttemptAt: row.first_attempt_at,
     lastStatus: row.last_status,
     lastError: row.last_error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deliveredAt: row.delivered_at,
   };
+}
+
+/**
+ * Whether row `d` heads its lane. A pending row waits for any row of its lane in flight and for every
+ * unsettled row before it in event order; a row in flight (already under way, or a lease to retake) waits
+ * only for an earlier one in flight, so two rows in flight after a lost race can never block each other.
+ */
+function isLaneHead(eb: ExpressionBuilder<Database & { d: WebhookDeliveriesTable }, 'd'>) {
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('webhook_deliveries as o')
+        .select('o.id')
+        .whereRef('o.session_id', '=', 'd.session_id')
+        .whereRef('o.url', '=', 'd.url')
+        .where('o.state', 'in', UNSETTLED)
+        .where((o) =>
+          o.or([
+            o.and([o('d.state', '=', 'pending'), o('o.state', '=', 'in_flight')]),
+            o.and([
+              o('o.event_seq', '<', o.ref('d.event_seq')),
+              o.or([o('d.state', '=', 'pending'), o('o.state', '=', 'in_flight')]),
+            ]),
+          ]),
+        ),
+    ),
+  );
 }
 
 /** Queues the event for each url, due now. A url that already has this event is left as it is. */
@@ -57,11 +89,13 @@ export async function enqueueDeliveries(
   now = Date.now(),
 ): Promise<void> {
   if (input.urls.length === 0) return;
+  const eventSeq = db.selectFrom('outbox').select('outbox.seq').where('outbox.id', '=', input.eventId);
   await db
     .insertInto('webhook_deliveries')
     .values(
       input.urls.map((url) => ({
         event_id: input.eventId,
+        event_seq: eventSeq,
         session_id: input.sessionId,
         url,
         state: 'pending' as const,
@@ -76,25 +110,22 @@ export async function enqueueDeliveries(
 }
 
 /**
- * The head of every lane, soonest due first, skipping lanes on `excludeUrls`. A head may not be due yet
- * (backing off) or may be `in_flight` under a lease; the caller compares `nextAttemptAt` with the clock.
+ * The head of every lane, soonest due first: only lanes to `url` when given, skipping lanes to
+ * `excludeUrls`, only heads in `state` when given. A head may not be due yet (backing off) or may be
+ * `in_flight` under a lease; the caller compares `nextAttemptAt` with the clock.
  */
 export async function listLaneHeads(
   db: Db,
-  query: { excludeUrls: readonly string[]; limit: number },
+  query: { excludeUrls?: readonly string[]; url?: string; state?: DeliveryState; limit: number },
 ): Promise<WebhookDelivery[]> {
   let heads = db
-    .selectFrom('webhook_deliveries')
-    .selectAll()
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('webhook_deliveries')
-        .select((inner) => inner.fn.min('id').as('head_id'))
-        .where('state', 'in', UNSETTLED)
-        .groupBy(['session_id', 'url']),
-    );
-  if (query.excludeUrls.length > 0) heads = heads.where('url', 'not in', query.excludeUrls);
-  const rows = await heads.orderBy('next_attempt_at').orderBy('id').limit(query.limit).execute();
+    .selectFrom('webhook_deliveries as d')
+    .selectAll('d')
+    .where('d.state', 'in', query.state ? [query.state] : UNSETTLED)
+    .where(isLaneHead);
+  if (query.url !== undefined) heads = heads.where('d.url', '=', query.url);
+  if (query.excludeUrls?.length) heads = heads.where('d.url', 'not in', query.excludeUrls);
+  const rows = await heads.orderBy('d.next_attempt_at').orderBy('d.event_seq').limit(query.limit).execute();
   return rows.map(toDelivery);
 }
 
@@ -109,17 +140,24 @@ export async function countUnsettledDeliveries(db: Db): Promise<number> {
 }
 
 /**
- * Takes the head for one attempt, leasing it until `leaseUntil` (after which another dispatcher may
- * retake it, e.g. after a crash). Optimistic: fails if anyone changed the row since it was read.
- * @returns false when the row was taken or changed meanwhile.
+ * Takes the head for one attempt, leased to `lease.owner` until `lease.until` (after which another dispatcher
+ * may retake it, e.g. after a crash). Optimistic: fails if anyone changed the row since it was read, or if
+ * it no longer heads its lane (a replay re-queued an earlier event, or another row was taken meanwhile).
+ * @returns false when the row was not taken.
  */
-export async function claimDelivery(db: Db, head: WebhookDelivery, leaseUntil: number, now = Date.now()): Promise<boolean> {
+export async function claimDelivery(
+  db: Db,
+  head: WebhookDelivery,
+  lease: { until: number; owner: string },
+  now = Date.now(),
+): Promise<boolean> {
   const result = await db
-    .updateTable('webhook_deliveries')
-    .set({ state: 'in_flight', next_attempt_at: leaseUntil, updated_at: now })
-    .where('id', '=', head.id)
-    .where('state', '=', head.state)
-    .where('next_attempt_at', '=', head.nextAttemptAt)
+    .updateTable('webhook_deliveries as d')
+    .set({ state: 'in_flight', next_attempt_at: lease.until, lease_owner: lease.owner, updated_at: now })
+    .where('d.id', '=', head.id)
+    .where('d.state', '=', head.state)
+    .where('d.next_attempt_at', '=', head.nextAttemptAt)
+    .where(isLaneHead)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
@@ -132,9 +170,11 @@ export async function recordDeliveryOutcome(db: Db, id: number, outcome: Deliver
       state: outcome.state,
       attempts: outcome.attempts,
       next_attempt_at: outcome.nextAttemptAt,
+      first_attempt_at: outcome.firstAttemptAt,
       last_status: outcome.lastStatus,
       last_error: outcome.lastError,
       delivered_at: outcome.deliveredAt,
+      lease_owner: null,
       updated_at: now,
     })
     .where('id', '=', id)
@@ -143,20 +183,60 @@ export async function recordDeliveryOutcome(db: Db, id: number, outcome: Deliver
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * Hands back, due now, the rows `owner` left in flight: the node restarted, so none of its attempts is still
+ * running. The interrupted attempts are not counted (their outcome is unknown). Other nodes' leases stay.
+ * @returns the number of rows released.
+ */
+export async function releaseLeases(db: Db, owner: string, now = Date.now()): Promise<number> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ state: 'pending', next_attempt_at: now, lease_owner: null, updated_at: now })
+    .where('state', '=', 'in_flight')
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Makes every pending row to `url` that is backing off due now: the target answered again, so its backlog
+ * need not wait out backoffs chosen while it was down.
+ * @returns the number of rows brought forward.
+ */
+export async function expediteDeliveries(db: Db, url: string, now = Date.now()): Promise<number> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: now, updated_at: now })
+    .where('state', '=', 'pending')
+    .where('url', '=', url)
+    .where('next_attempt_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export type RequeueFilter =
   | { eventId: string }
   | { sessionId: string; since: number; states: readonly Exclude<DeliveryState, 'pending' | 'in_flight'>[] };
 
 /**
- * Puts settled rows back in the queue, due now, with a fresh attempt budget. `{ eventId }` re-queues every
- * settled target of that event; the session form re-queues rows in the given states whose event was
- * created at or after `since`. Unsettled rows are left alone.
+ * Puts settled rows back in the queue, due now, with a fresh attempt budget and retry window. A row keeps
+ * its place in event order, so it goes out before any later event of its lane that is still waiting.
+ * `{ eventId }` re-queues every settled target of that event; the session form re-queues rows in the given
+ * states whose event was created at or after `since`. Unsettled rows are left alone.
  * @returns the number of rows re-queued.
  */
 export async function requeueDeliveries(db: Db, filter: RequeueFilter, now = Date.now()): Promise<number> {
   let update = db
     .updateTable('webhook_deliveries')
-    .set({ state: 'pending', attempts: 0, next_attempt_at: now, last_error: null, delivered_at: null, updated_at: now })
+    .set({
+      state: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      first_attempt_at: null,
+      last_error: null,
+      delivered_at: null,
+      updated_at: now,
+    })
     .where('state', 'not in', UNSETTLED);
   if ('eventId' in filter) {
     update = update.where('event_id', '=', filter.eventId);

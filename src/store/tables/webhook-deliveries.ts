@@ -11,6 +11,8 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 export interface WebhookDeliveriesTable {
   id: Generated<number>;
   event_id: string;
+  /** The event's outbox `seq`: a lane is delivered in this order. */
+  event_seq: number;
   session_id: string;
   url: string;
   state: DeliveryState;
@@ -18,6 +20,10 @@ export interface WebhookDeliveriesTable {
   attempts: number;
   /** When `pending`: earliest next attempt. When `in_flight`: lease expiry, after which it is retaken. */
   next_attempt_at: number;
+  /** Start of the retry window; null until the first attempt (and again after a replay). */
+  first_attempt_at: number | null;
+  /** The node holding an `in_flight` row (null for settled rows and rows claimed before node ids existed). */
+  lease_owner: string | null;
   last_status: number | null;
   last_error: string | null;
   created_at: number;
