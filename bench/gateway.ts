@@ -81,7 +81,6 @@ export async function run(): Promise<void> {
     WAYGATE_NETWORK: 'sandbox',
     WA_WS_URL: sandbox.line.wsUrl,
     WA_TRUST_ROOT: sandbox.line.rootPublicKey,
-    WAYGATE_RESUME_CONCURRENCY: '64',
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {})
   };
   let gateway = await startGateway(env);
