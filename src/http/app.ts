@@ -5,14 +5,18 @@ import { Registry } from 'prom-client';
 import { installAuth } from './auth.js';
 import { CpuSampler } from './cpu-sampler.js';
 import { installEnvelope } from './envelope.js';
-import { frameworkErrorHandler, installErrorHandling } from './error-handler.js';
-import { installRequestMetrics, metricsRoute, RedactingLogController } from './observability.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseUnsafeNumbers, type ErrorDialect } from './error-handler.js';
+import { installAbortLogging, installRequestMetrics, metricsRoute, RedactingLogController } from './observability.js';
 import { docsRoutes, registerOpenApi } from './openapi.js';
 import { RestartScheduler } from './restart-schedule.js';
 import { API_PREFIX } from './route-table.js';
+import { wawpErrorHandler } from './routes/invites-wawp-errors.js';
 import { serverRoutes } from './routes/server.js';
 import { registerStubRoutes } from './stub-routes.js';
 import type { HttpDeps } from './types.js';
+
+/** Wawp's routes live under /v2/ (routes/invites-wawp.ts): what is answered there before a route runs uses its shape. */
+const ERROR_DIALECTS: ErrorDialect[] = [{ prefix: '/v2/', render: wawpErrorHandler }];
 
 /**
  * Build the HTTP app (not yet listening). Route modules in `deps.registerRoutes` are registered in order under
@@ -23,18 +27,23 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger,
     logController: new RedactingLogController(),
-    ajv: { customOptions: { allowUnionTypes: true } },
+    // Every compiled validator also refuses non-finite and inexact numbers (`?limit=Infinity` → 400).
+    ajv: { customOptions: { allowUnionTypes: true }, onCreate: refuseUnsafeNumbers },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
-    frameworkErrors: frameworkErrorHandler,
+    // Errors raised before routing (a malformed or over-long path parameter).
+    frameworkErrors: frameworkErrorHandler(ERROR_DIALECTS),
+    // Headers over the limit and malformed HTTP answer in the envelope, on the raw socket.
+    clientErrorHandler,
   });
 
   installEnvelope(app);
-  installErrorHandling(app);
+  installErrorHandling(app, ERROR_DIALECTS);
   installAuth(app, deps.auth);
   const registry = deps.metricsRegistry ?? new Registry();
   installRequestMetrics(app, registry);
+  installAbortLogging(app);
 
   const sampler = new CpuSampler(config.cpuSampleIntervalMs, config.cpuHistorySize);
   const scheduler = new RestartScheduler(deps.server.settings, (request) => deps.server.restart(request), deps.logger);

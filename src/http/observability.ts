@@ -68,6 +68,17 @@ export function installRequestMetrics(app: FastifyInstance, registry: Registry):
   });
 }
 
+/**
+ * A client that goes away before its answer (midway through the body, or while the handler runs) is logged as an
+ * abort at info, with the URL masked; what the handler then fails with is nobody's concern (error-handler.ts
+ * answers a body cut off by the abort with 400, never as a database outage).
+ */
+export function installAbortLogging(app: FastifyInstance): void {
+  app.addHook('onRequestAbort', async (request) => {
+    request.log.info(where(request), 'request aborted by the client');
+  });
+}
+
 export function metricsRoute(registry: Registry, isPublic: boolean): FastifyPluginAsync {
   return async (app) => {
     app.get('/metrics', {

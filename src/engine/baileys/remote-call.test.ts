@@ -12,6 +12,7 @@ test("Baileys' failures become the port's errors", () => {
   const metadata = toEngineError(boom(404, 'item-not-found', { tag: 'error', attrs: { code: '404' } }), 'groups.metadata', 1_000);
   assert.ok(metadata instanceof EngineRemoteError && metadata.code === 404);
   assert.ok(toEngineError(boom(428, 'Connection Closed'), 'x', 1_000) instanceof EngineNotConnectedError);
+  assert.ok(toEngineError(1006, 'x', 1_000) instanceof EngineNotConnectedError, 'a pending call when the socket closes gets the close code');
   assert.ok(toEngineError(boom(408, 'Timed Out'), 'x', 1_000) instanceof EngineTimeoutError);
   assert.ok(toEngineError(boom(500, 'No image processing library available'), 'x', 1_000) instanceof EngineNotSupportedError);
   const plain = new TypeError('bug');

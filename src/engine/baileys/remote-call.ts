@@ -18,6 +18,8 @@ export function boomStatus(error: unknown): number | undefined {
 }
 
 export function toEngineError(error: unknown, operation: string, timeoutMs: number): Error {
+  // A call pending when the socket closes is rejected with the bare WebSocket close code.
+  if (typeof error === 'number') return new EngineNotConnectedError('closed');
   if (!isBoom(error)) return error instanceof Error ? error : new Error(String(error));
   const status = error.output.statusCode;
   // An IQ answered with <error code text/>: Baileys puts WhatsApp's code in `data` (assertNodeErrorFree) or,

@@ -77,7 +77,7 @@ export function serverRoutes(deps: ServerRouteDeps): FastifyPluginAsync {
     }));
 
     app.route(actionRoute<{ Querystring: { limit?: number } }>('cpuHistory', {
-      schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1 } } } },
+      schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100_000 } } } },
       handler: async (request, reply) => reply.envelope('SUCCESS', 'CPU history', {
         intervalMs: sampler.intervalMs,
         capacity: sampler.capacity,

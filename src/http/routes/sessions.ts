@@ -123,7 +123,7 @@ export function sessionRoutes(sessions: SessionActions): FastifyPluginAsync {
       return reply.envelope('SUCCESS', 'Webhook deliveries', await sessions.deliveries(sessionCommand(request, 'sessions'), limit));
     });
 
-    app.post('/session/webhooks/replay', { schema: { tags: TAGS, summary: 'Deliver one event again, or every failed/dead delivery since a time', body: { type: 'object', properties: { ...sessionQuery.properties, eventId: { type: 'string' }, since: { type: 'integer', minimum: 0 } } } } }, async (request, reply) => {
+    app.post('/session/webhooks/replay', { schema: { tags: TAGS, summary: 'Deliver one event again, or every failed/dead delivery since a time', body: { type: 'object', properties: { ...sessionQuery.properties, eventId: { type: 'string' }, since: { type: 'integer', minimum: 0, maximum: 8_640_000_000_000_000, description: 'epoch ms' } } } } }, async (request, reply) => {
       const { eventId, since } = (request.body ?? {}) as { eventId?: string; since?: number };
       const { sessionId, requeued } = await sessions.replay(sessionCommand(request, 'sessions'), { eventId, since });
       return reply.envelope('SUCCESS', `${requeued} deliveries queued again`, { sessionId, requeued });
