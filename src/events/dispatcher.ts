@@ -49,7 +49,7 @@ export interface DispatcherOptions {
   /** Wait before an open circuit's first probe; it doubles per failed probe up to the max. Defaults 5 s and 60 s. */
   breakerProbeBaseMs?: number;
   breakerProbeMaxMs?: number;
-  /** Allow internal webhook targets (see url-guard.ts). Default false. */
+  /** Allow internal webhook targets (the address check of src/lib/safe-fetch.ts). Default false. */
   allowPrivate?: boolean;
   /** How long stop() waits for attempts in flight before aborting them (and re-queueing their rows). Default 5 s. */
   stopTimeoutMs?: number;

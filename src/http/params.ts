@@ -37,7 +37,7 @@ const SESSION_RULES: Record<SessionRouter, SessionRule> = {
   sessions: { keys: ['sessionId', 'id', 'session'], phoneKeys: [], sources: ['query', 'body', 'params'] },
   messages: { keys: ['sessionId'], phoneKeys: ['phone'], sources: ['body', 'query'] },
   chats: { keys: ['sessionId', 'session', 'id'], phoneKeys: ['phone'], sources: ['query', 'body', 'params'] },
-  // Wawp names the session only `instance_id` (added to every rule below); its `id` is the group.
+  // Wawp names the session only `instance_id` (readSessionSelector adds it to every rule); its `id` is the group.
   wawp: { keys: [], phoneKeys: [], sources: ['query', 'body'] },
   misc: {
     keys: ['sessionId', 'session', 'sid'],

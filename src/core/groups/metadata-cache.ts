@@ -16,7 +16,7 @@ export interface GroupMetadataSource {
 
 const DEFAULT_TTL_MS = 5 * 60_000;
 
-/** Reads straight from the engine (for callers built without a cache). */
+/** Reads straight from the engine, with no cache (tests that count what reaches WhatsApp). */
 export function uncachedMetadata(engine: EngineSession): GroupMetadataSource {
   return { get: (groupId) => engine.groups.metadata(groupId), list: () => engine.groups.list(), invalidate: () => undefined };
 }

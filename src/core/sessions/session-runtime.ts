@@ -63,6 +63,8 @@ export class SessionRuntime {
 
   private onStatus(change: StatusChange): void {
     this.lastChange = change;
+    // A new connection: what failed on the previous one will be redelivered and written again.
+    if (change.status === 'WORKING') this.writeFailure = undefined;
     if (change.status === 'SCAN_QR_CODE') {
       this.qr = { qr: change.qr, expiresInMs: change.expiresInMs, at: Date.now() };
       this.onQr?.(change.qr);
@@ -109,12 +111,14 @@ export class SessionRuntime {
     return this.writes;
   }
 
-  /** Resolves once every change reported so far is committed; rejects when one since the last call failed. */
+  /**
+   * Resolves once every change reported so far is committed. Rejects once a write has failed, and keeps
+   * rejecting until the engine connects again: every stanza handled on the failing connection stays
+   * unacknowledged (concurrent callers cannot tell whose write failed), and WhatsApp redelivers them all.
+   */
   async durable(): Promise<void> {
     await this.writes;
-    const failure = this.writeFailure;
-    this.writeFailure = undefined;
-    if (failure !== undefined) throw failure;
+    if (this.writeFailure !== undefined) throw this.writeFailure;
   }
 
   /** Resolves once every change reported so far is stored. */

@@ -62,7 +62,7 @@ export class BaileysSession implements EngineSession {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private lifecycle: Promise<unknown> = Promise.resolve();
   private eventQueue: Promise<void> = Promise.resolve();
-  /** the first failure handling a batch since the last `settle()`: the stanzas behind it must not be acknowledged */
+  /** a batch of the current connection failed: none of its stanzas may be acknowledged (reset per connection) */
   private handleFailure: unknown = undefined;
   private readonly durable: () => Promise<void>;
 
@@ -224,6 +224,7 @@ export class BaileysSession implements EngineSession {
       beforeAck: () => this.settle(connection)
     });
     const connection: Connection = { sock, generation: ++this.generation, auth, unsubscribe: () => undefined, qrCount: 0, pairingRequested: false };
+    this.handleFailure = undefined;
     connection.unsubscribe = sock.ev.process((events) => this.enqueue(connection, events));
     this.connection = connection;
   }
@@ -261,9 +262,7 @@ export class BaileysSession implements EngineSession {
    */
   private async settle(connection: Connection): Promise<void> {
     await this.eventQueue;
-    const failure = this.handleFailure;
-    this.handleFailure = undefined;
-    if (failure !== undefined) throw failure;
+    if (this.handleFailure !== undefined) throw this.handleFailure;
     if (connection !== this.connection) throw new EngineStateError(this.current, 'the connection was replaced before its events were stored');
     await this.durable();
   }
