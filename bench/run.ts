@@ -5,7 +5,8 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   gateway: () => import('./gateway.js'),
   groups: () => import('./groups.js'),
   invites: () => import('./invites.js'),
-  reliability: () => import('./reliability.js')
+  reliability: () => import('./reliability.js'),
+  messages: () => import('./messages.js')
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

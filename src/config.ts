@@ -3,6 +3,7 @@
 // table as data so the README and config docs are generated from (and tested against) the same source.
 
 export type NetworkMode = 'whatsapp' | 'sandbox';
+export type MessageRetention = 'full' | 'keys' | 'none';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -14,6 +15,7 @@ export interface Config {
   network: NetworkMode;
   waWsUrl: string | undefined;
   waTrustRoot: string | undefined;
+  waMediaCaFile: string | undefined;
   webhookAllowPrivate: boolean;
   webhookTimeoutMs: number;
   webhookRetryHours: number;
@@ -24,6 +26,19 @@ export interface Config {
   inviteMinIntervalSeconds: number;
   bodyLimitBytes: number;
   mediaBodyLimitBytes: number;
+  sendTimeoutMs: number;
+  sendQueueTtlSeconds: number;
+  sendIntervalMs: number;
+  sendJitterMs: number;
+  maxRecipients: number;
+  mediaMaxBytes: number;
+  mediaFetchTimeoutMs: number;
+  mediaLocalDirs: string[];
+  mediaAutoDownloadBytes: number;
+  mediaUrlTtlSeconds: number;
+  publicUrl: string | undefined;
+  messageRetention: MessageRetention;
+  messageRetentionDays: number;
   logLevel: LogLevel;
   resumeConcurrency: number;
   reconnectBaseMs: number;
@@ -112,6 +127,12 @@ function url(...protocols: string[]) {
   };
 }
 
+function directoryList(raw: string): string[] {
+  const dirs = raw.split(',').map((dir) => dir.trim()).filter(Boolean);
+  if (dirs.some((dir) => !dir.startsWith('/'))) throw new SettingProblem('must be a comma-separated list of absolute directories');
+  return dirs;
+}
+
 function hexKey(raw: string): string {
   // A Curve25519 public key: 32 bytes, or 33 with the 0x05 type prefix libsignal adds.
   if (!/^([0-9a-f]{64}|05[0-9a-f]{64})$/i.test(raw)) {
@@ -169,6 +190,10 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
     env: 'WA_TRUST_ROOT', whenUnset: 'required with WA_WS_URL',
     description: 'Hex root public key the external sandbox signs its certificate chain with.', parse: hexKey,
   },
+  waMediaCaFile: {
+    env: 'WA_MEDIA_CA_FILE', whenUnset: 'media hosts must present publicly trusted certificates',
+    description: 'PEM file with the CA certificate of an external sandbox\'s media host (the embedded sandbox is trusted by itself).', parse: text,
+  },
   webhookAllowPrivate: {
     env: 'WAYGATE_WEBHOOK_ALLOW_PRIVATE', default: 'false',
     description: 'Allow webhook URLs that resolve to private, loopback or link-local addresses.', parse: boolean,
@@ -213,6 +238,65 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
   mediaBodyLimitBytes: {
     env: 'WAYGATE_MEDIA_BODY_LIMIT', default: '64mb',
     description: 'Largest accepted body on the /messages/send/* routes (inline media).', parse: byteSize,
+  },
+  sendTimeoutMs: {
+    env: 'WAYGATE_SEND_TIMEOUT_MS', default: '15000',
+    description: 'How long a send request waits for WhatsApp\'s server ack before answering 202 queued (the message is still sent).',
+    parse: integer(100, 600_000),
+  },
+  sendQueueTtlSeconds: {
+    env: 'WAYGATE_SEND_QUEUE_TTL', default: '86400',
+    description: 'Seconds an accepted send may wait (for its session to be WORKING, or for retries) before it fails with a message_status failed event.',
+    parse: integer(1, 2_592_000),
+  },
+  sendIntervalMs: {
+    env: 'WAYGATE_SEND_INTERVAL_MS', default: '0',
+    description: 'Minimum pause between two sends of one session (pacing against bans for bursts); a session\'s config overrides it.',
+    parse: integer(0, 600_000),
+  },
+  sendJitterMs: {
+    env: 'WAYGATE_SEND_JITTER_MS', default: '0',
+    description: 'Random extra pause, 0 to this many ms, added to WAYGATE_SEND_INTERVAL_MS; a session\'s config overrides it.',
+    parse: integer(0, 600_000),
+  },
+  maxRecipients: {
+    env: 'WAYGATE_MAX_RECIPIENTS', default: '100',
+    description: 'Most recipients one send request may name.', parse: integer(1, 10_000),
+  },
+  mediaMaxBytes: {
+    env: 'WAYGATE_MEDIA_MAX_BYTES', default: '64mb',
+    description: 'Largest media file a send accepts (downloaded, inline or local); larger is refused with 413.', parse: byteSize,
+  },
+  mediaFetchTimeoutMs: {
+    env: 'WAYGATE_MEDIA_FETCH_TIMEOUT_MS', default: '30000',
+    description: 'Deadline for downloading a media URL given to a send.', parse: integer(100, 600_000),
+  },
+  mediaLocalDirs: {
+    env: 'WAYGATE_MEDIA_LOCAL_DIRS', default: '', whenUnset: 'server file paths are refused',
+    description: 'Comma-separated absolute directories whose files sends may name by path (WARest reads any path; we refuse all others).',
+    parse: (raw) => (raw === '' ? [] : directoryList(raw)),
+  },
+  mediaAutoDownloadBytes: {
+    env: 'WAYGATE_MEDIA_AUTO_DOWNLOAD', default: '16mb',
+    description: 'Received media up to this size is downloaded and stored at once; larger files are fetched on first request (0: never in advance).',
+    parse: (raw) => (raw === '0' ? 0 : byteSize(raw)),
+  },
+  mediaUrlTtlSeconds: {
+    env: 'WAYGATE_MEDIA_URL_TTL', default: '3600',
+    description: 'Lifetime of the signed media links in webhook payloads.', parse: integer(10, 604_800),
+  },
+  publicUrl: {
+    env: 'WAYGATE_PUBLIC_URL', whenUnset: 'the URL the gateway listens on',
+    description: 'Base URL webhook receivers reach the gateway at, used in signed media links.', parse: url('http://', 'https://'),
+  },
+  messageRetention: {
+    env: 'WAYGATE_MESSAGE_RETENTION', default: 'full',
+    description: 'What the message store keeps: full (content and status), keys (ids, chats and status, no content), none (nothing beyond the send queue).',
+    parse: oneOf<MessageRetention>('full', 'keys', 'none'),
+  },
+  messageRetentionDays: {
+    env: 'WAYGATE_MESSAGE_RETENTION_DAYS', default: '90',
+    description: 'Stored messages older than this many days are deleted (0: kept forever).', parse: integer(0, 36_500),
   },
   logLevel: {
     env: 'LOG_LEVEL', flag: { name: '--log-level' }, default: 'info', description: 'Log level.',

@@ -6,11 +6,23 @@ import { Registry } from 'prom-client';
 import { redactConfig, type Config } from './config.js';
 import { ensureAdminKey } from './core/auth/admin-key.js';
 import { storeAuthResolver } from './core/auth/resolver.js';
-import { engineEventReducer } from './core/events/engine-events.js';
 import { groupEventReducer } from './core/groups/group-events.js';
 import { UserKeys } from './core/auth/user-keys.js';
 import { Groups } from './core/groups/groups.js';
 import { GroupMetadataCache } from './core/groups/metadata-cache.js';
+import { MessageActions } from './core/messages/message-actions.js';
+import { messageEventReducer } from './core/messages/message-events.js';
+import { MessageRetention } from './core/messages/message-retention.js';
+import { actionPorts } from './core/webhook-actions/action-ports.js';
+import { WebhookActions } from './core/webhook-actions/webhook-actions.js';
+import { normalizeSingleRecipient } from './http/jids.js';
+import { MessageSends } from './core/messages/message-sends.js';
+import { SendQueue } from './core/messages/send-queue.js';
+import { mediaPreparer } from './core/messages/media-drafts.js';
+import { mediaDownloader } from './core/media-store/media-downloader.js';
+import { MediaLibrary } from './core/media-store/media-library.js';
+import { FileMediaStorage } from './core/media-store/storage.js';
+import { mediaRoutes } from './http/routes/media.js';
 import { InviteGovernance } from './core/invites/invite-governance.js';
 import { SessionAccess } from './core/sessions/session-access.js';
 import { SessionActions } from './core/sessions/session-actions.js';
@@ -25,6 +37,7 @@ import { groupRoutes } from './http/routes/groups.js';
 import { inviteRoutes } from './http/routes/invites.js';
 import { wawpInviteRoutes } from './http/routes/invites-wawp.js';
 import { keyRoutes } from './http/routes/keys.js';
+import { messageRoutes } from './http/routes/messages.js';
 import { sessionRoutes } from './http/routes/sessions.js';
 import type { RestartRequest } from './http/types.js';
 import { openDatabase } from './store/open-database.js';
@@ -70,6 +83,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // Per-node state with one owner each: the session runtimes (the manager), the group metadata cache, and the
   // invite policies, which the invites translator arms for the sessions this node runs.
   const access = new SessionAccess(db, { runtime: (id) => sessions.runtime(id) });
+  let listeningUrl = '';
+  const mediaStorage = new FileMediaStorage(config.dataDir);
+  const media = new MediaLibrary({
+    db,
+    storage: mediaStorage,
+    sessions: access,
+    baseUrl: () => config.publicUrl ?? listeningUrl,
+    urlTtlSeconds: config.mediaUrlTtlSeconds,
+    logger: logger.child({ component: 'media' })
+  });
   const groupDeps = { access, metadataCache: new GroupMetadataCache() };
   const invites = new InviteGovernance({
     db,
@@ -85,13 +108,55 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: logger.child({ component: 'engine' }) as never,
     engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs },
     resumeConcurrency: config.resumeConcurrency,
-    reducers: [engineEventReducer, groupEventReducer],
-    translators: [invites.translator],
-    onStatus: (_sessionId, status) => metrics.sessionStatusChanged(status),
+    reducers: [
+      messageEventReducer({
+        retention: config.messageRetention,
+        media: { record: (trx, file) => media.recordInbound(trx, file), payload: (file, id, trx) => media.payload(file, id, trx) }
+      }),
+      groupEventReducer
+    ],
+    translators: [invites.translator, mediaDownloader(media, { autoDownloadBytes: config.mediaAutoDownloadBytes, logger: logger.child({ component: 'media' }) })],
+    onStatus: (sessionId, status) => {
+      metrics.sessionStatusChanged(status);
+      // Sends accepted while the session was away go out once it is connected again.
+      if (status === 'WORKING') sendQueue.kick(sessionId);
+    },
     onQr: options.printQr
       ? (sessionId, qr) => void qrTerminal(qr).then((art) => process.stdout.write(`\nScan to link session "${sessionId}":\n${art}\n`))
       : undefined
   });
+
+  const sendQueue: SendQueue = new SendQueue({
+    db,
+    workingEngine: (id) => {
+      const runtime = sessions.runtime(id);
+      return runtime?.lastChange.status === 'WORKING' ? runtime.engine : undefined;
+    },
+    readMedia: (id) => media.read(id),
+    logger: logger.child({ component: 'send-queue' }),
+    retention: config.messageRetention,
+    pacing: { intervalMs: config.sendIntervalMs, jitterMs: config.sendJitterMs }
+  });
+  const messageSends = new MessageSends({
+    db,
+    access,
+    queue: sendQueue,
+    prepareMedia: mediaPreparer({
+      library: media,
+      load: { maxBytes: config.mediaMaxBytes, timeoutMs: config.mediaFetchTimeoutMs, allowPrivate: config.webhookAllowPrivate, localDirs: config.mediaLocalDirs }
+    }),
+    sendTimeoutMs: config.sendTimeoutMs,
+    queueTtlSeconds: config.sendQueueTtlSeconds,
+    maxRecipients: config.maxRecipients
+  });
+  const messageActions = new MessageActions({ db, access, metadataCache: groupDeps.metadataCache });
+  const webhookActions = new WebhookActions({
+    db,
+    ports: actionPorts({ sends: messageSends, actions: messageActions, access }),
+    recipient: (raw) => normalizeSingleRecipient(raw, { defaultCountryCode: config.defaultCountryCode }),
+    logger: logger.child({ component: 'webhook-actions' })
+  });
+  const messageRetention = new MessageRetention({ db, storage: mediaStorage, retentionDays: config.messageRetentionDays, logger });
 
   const dispatcher = new WebhookDispatcher({
     db,
@@ -103,7 +168,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     backoffBaseMs: config.webhookBackoffBaseMs,
     backoffCapMs: config.webhookBackoffMaxMs,
     allowPrivate: config.webhookAllowPrivate,
-    onAttempt: (state) => metrics.webhookAttempted(state)
+    onAttempt: (state) => metrics.webhookAttempted(state),
+    onReply: webhookActions.onReply
   });
 
   const auth = storeAuthResolver(db);
@@ -123,8 +189,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
     },
     registerRoutes: [
-      { routes: sessionRoutes(sessionActions) },
+      { routes: sessionRoutes(sessionActions, webhookActions) },
       { routes: keyRoutes(new UserKeys(db, () => auth.invalidate())) },
+      { routes: mediaRoutes(media) },
+      messageRoutes({ sends: messageSends, actions: messageActions, phones: { defaultCountryCode: config.defaultCountryCode }, mediaBodyLimitBytes: config.mediaBodyLimitBytes }),
       groupRoutes({ groups, invites, defaultCountryCode: config.defaultCountryCode }),
       { routes: inviteRoutes(invites) },
       { prefix: '', routes: wawpInviteRoutes(invites) }
@@ -132,18 +200,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   dispatcher.start();
+  messageRetention.start();
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${address.port}`;
+  listeningUrl = url;
   logger.info({ url, ...options.listeningExtras }, 'listening');
   void sessions.resumeAll().then((count) => logger.info({ count }, 'sessions resumed'));
+  void sendQueue.kickAll();
 
   return {
     url,
     sessions,
     async stop() {
       await app.close();
+      await webhookActions.stop();
+      messageRetention.stop();
+      await sendQueue.stop();
       await invites.stop();
       await sessions.closeAll();
       await dispatcher.stop();

@@ -1,7 +1,7 @@
 // CLI entry: `waygate start [--sandbox]`. Loads the configuration, starts an embedded sandbox network when
 // asked, runs the gateway, and restarts it gracefully in-process when the restart route asks (sessions are
 // closed cleanly and resumed; the embedded sandbox keeps running across such restarts).
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { gatewayLogger, startGateway, type RunningGateway } from './gateway.js';
@@ -30,11 +30,11 @@ let network: EngineNetwork = {};
 const extras: Record<string, unknown> = {};
 let stopSandbox: (() => Promise<void>) | undefined;
 if (config.network === 'sandbox' && config.waWsUrl) {
-  network = { wsUrl: config.waWsUrl, trustRootHex: config.waTrustRoot };
+  network = { wsUrl: config.waWsUrl, trustRootHex: config.waTrustRoot, ...(config.waMediaCaFile ? { mediaCaPem: readFileSync(config.waMediaCaFile, 'utf8') } : {}) };
 } else if (config.network === 'sandbox') {
   const { startSandbox } = await import('./sandbox/index.js');
   const sandbox = await startSandbox({ logger: logger.child({ component: 'sandbox' }) });
-  network = { wsUrl: sandbox.wsUrl, trustRootHex: sandbox.rootPublicKey };
+  network = { wsUrl: sandbox.wsUrl, trustRootHex: sandbox.rootPublicKey, mediaCaPem: sandbox.mediaCaPem };
   mkdirSync(config.dataDir, { recursive: true });
   writeFileSync(join(config.dataDir, 'sandbox-media-ca.pem'), sandbox.mediaCaPem);
   Object.assign(extras, { sandboxControlUrl: sandbox.controlUrl, sandboxWsUrl: sandbox.wsUrl });

@@ -4,14 +4,18 @@
 import type { EngineOptions } from './options.js';
 import type { EventSource } from './typed-emitter.js';
 import type {
+  ChatPresence,
   EngineEventMap,
   GroupMetadata,
   GroupSetting,
   JoinRequest,
   Me,
   MemberAddMode,
+  MessageKey,
   OnWhatsAppResult,
+  OutboundContent,
   ParticipantResult,
+  SendOptions,
   SentMessage,
   SessionStatus
 } from './types.js';
@@ -31,11 +35,13 @@ export interface AuthStateStore {
   purge(): Promise<void>;
 }
 
-/** Where to connect: WhatsApp by default, or a sandbox network (its WebSocket URL and the root key to trust). */
+/** Where to connect: WhatsApp by default, or a sandbox network (its WebSocket URL and the keys to trust). */
 export interface EngineNetwork {
   wsUrl?: string;
   /** hex X25519 public key that signs the server's certificate chain (the sandbox root) */
   trustRootHex?: string;
+  /** PEM of a certificate authority to trust, besides the public ones, for media uploads and downloads (the sandbox's media host) */
+  mediaCaPem?: string;
 }
 
 /** Structured logger (pino-compatible): object first, then message. */
@@ -61,6 +67,11 @@ export interface EngineSessionConfig {
    * unacknowledged and drops the connection, so WhatsApp redelivers it after the reconnect.
    */
   durable?: () => Promise<void>;
+  /**
+   * A message this session sent or received, as stored `raw` protobuf JSON, or null when it is not stored:
+   * WhatsApp asks for it again when a recipient could not decrypt it, and poll votes are decrypted with it.
+   */
+  storedMessage?: (key: MessageKey) => Promise<unknown | null>;
 }
 
 export interface Engine {
@@ -68,13 +79,30 @@ export interface Engine {
   createSession(config: EngineSessionConfig): EngineSession;
 }
 
-export interface SendTextOptions {
-  /** id of the message this one replies to */
-  quotedId?: string;
-}
-
+/**
+ * Messages. Sends resolve once WhatsApp's server has acknowledged the message (its `ack`), reject with
+ * EngineRemoteError when the server refuses it, and with EngineTimeoutError when no ack comes in time (the
+ * message may still have gone out: resend it with the same id, which recipients treat as the same message).
+ */
 export interface MessageCommands {
-  sendText(to: string, text: string, options?: SendTextOptions): Promise<SentMessage>;
+  /** a new WhatsApp message id; works in any session state */
+  newMessageId(): string;
+  send(to: string, content: OutboundContent, options: SendOptions): Promise<SentMessage>;
+  /** reacts to a message; '' removes our reaction */
+  react(key: MessageKey, emoji: string, options: { id: string }): Promise<SentMessage>;
+  /** edits one of our text (or caption) messages */
+  edit(key: MessageKey, text: string, options: { id: string }): Promise<SentMessage>;
+  /** deletes a message for everyone (ours, or anyone's in a group we administer) */
+  revoke(key: MessageKey, options: { id: string }): Promise<SentMessage>;
+  /** deletes a message on our devices only (app state); `timestamp` is the message's, unix seconds */
+  deleteForMe(key: MessageKey, timestamp: number, deleteMedia: boolean): Promise<void>;
+  star(key: MessageKey, starred: boolean): Promise<void>;
+  /** sends read receipts for received messages */
+  read(keys: MessageKey[]): Promise<void>;
+  /** our presence in a chat (typing, recording, paused) or globally (available, unavailable: chat omitted) */
+  presence(state: ChatPresence, chat?: string): Promise<void>;
+  /** the decrypted bytes of a received message's media, from its stored `raw` */
+  downloadMedia(raw: unknown): Promise<Buffer>;
 }
 
 export interface ContactCommands {

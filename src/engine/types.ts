@@ -60,6 +60,30 @@ export type MessageType =
   | 'poll'
   | 'other';
 
+/** Which message an action targets: its chat, id, whether we sent it, and in groups the author of a message not ours. */
+export interface MessageKey {
+  chat: string;
+  id: string;
+  fromMe: boolean;
+  participant?: string | null;
+}
+
+/** A media attachment as WhatsApp announces it; the bytes are fetched with MessageCommands.downloadMedia. */
+export interface InboundMedia {
+  kind: 'image' | 'video' | 'audio' | 'document' | 'sticker';
+  mimetype: string | null;
+  fileName: string | null;
+  /** bytes, as WhatsApp announced */
+  size: number | null;
+  /** hex SHA-256 of the plaintext file: a content address known before downloading */
+  sha256: string | null;
+  seconds: number | null;
+  /** audio sent as a voice note */
+  voiceNote: boolean;
+  gifPlayback: boolean;
+  viewOnce: boolean;
+}
+
 export interface EngineMessage {
   id: string;
   chat: string;
@@ -72,8 +96,68 @@ export interface EngineMessage {
   text: string | null;
   pushName: string | null;
   quotedId: string | null;
+  /** user JIDs mentioned in the text */
+  mentions: string[];
+  forwarded: boolean;
+  media: InboundMedia | null;
   /** the message as WhatsApp's protobuf JSON (bytes base64, 64-bit numbers as numbers) */
   raw: unknown;
+}
+
+/** A message was edited by its author: `id` is the edited message's id. */
+export interface MessageEdit {
+  id: string;
+  chat: string;
+  sender: ContactRef;
+  fromMe: boolean;
+  text: string | null;
+  /** unix seconds */
+  timestamp: number;
+  raw: unknown;
+}
+
+/** A message was deleted for everyone: `id` is the deleted message's id, `sender` who deleted it. */
+export interface MessageRevoke {
+  id: string;
+  chat: string;
+  sender: ContactRef;
+  fromMe: boolean;
+  /** unix seconds */
+  timestamp: number;
+}
+
+/** A reaction to `target`; `emoji` is '' when the reaction was removed. */
+export interface MessageReaction {
+  /** the reaction message's own id */
+  id: string;
+  chat: string;
+  target: MessageKey;
+  sender: ContactRef;
+  fromMe: boolean;
+  emoji: string;
+  /** unix seconds */
+  timestamp: number;
+}
+
+/** A decrypted poll vote: the options `voter` has chosen now (empty = vote withdrawn). */
+export interface PollVote {
+  pollId: string;
+  chat: string;
+  voter: ContactRef;
+  options: string[];
+  /** unix seconds */
+  timestamp: number;
+}
+
+export interface CallEvent {
+  id: string;
+  from: ContactRef;
+  /** the group the call is in, if any */
+  groupId: string | null;
+  status: 'offer' | 'ringing' | 'accept' | 'reject' | 'timeout' | 'terminate';
+  video: boolean;
+  /** unix seconds */
+  timestamp: number;
 }
 
 export type DeliveryStatus = 'error' | 'pending' | 'sent' | 'delivered' | 'read' | 'played';
@@ -143,6 +227,11 @@ export interface EngineEventMap {
   qr: QrCode;
   pairing_code: PairingCode;
   message: EngineMessage;
+  message_edit: MessageEdit;
+  message_revoke: MessageRevoke;
+  message_reaction: MessageReaction;
+  poll_vote: PollVote;
+  call: CallEvent;
   message_status: MessageStatusUpdate;
   group_update: GroupUpdate;
   group_participants: GroupParticipantsUpdate;
@@ -199,7 +288,54 @@ export interface SentMessage {
   chat: string;
   /** unix seconds */
   timestamp: number;
+  /** the message as sent, WhatsApp's protobuf JSON like EngineMessage.raw (for the store, quoting and retries) */
+  raw: unknown;
 }
+
+export interface OutboundMedia {
+  data: Buffer;
+  mimetype: string;
+}
+
+export interface OutboundButton {
+  type: 'reply' | 'url' | 'call' | 'copy';
+  displayText: string;
+  id?: string;
+  url?: string;
+  phoneNumber?: string;
+  copyCode?: string;
+}
+
+export interface OutboundListSection {
+  title: string;
+  rows: { id: string; title: string; description?: string }[];
+}
+
+/** What to send, with media already prepared (converted, compressed, thumbnails made) by the caller. */
+export type OutboundContent =
+  | { type: 'text'; text: string }
+  | { type: 'image'; media: OutboundMedia; caption?: string; thumbnail?: Buffer; width?: number; height?: number; viewOnce?: boolean }
+  | { type: 'video'; media: OutboundMedia; caption?: string; thumbnail?: Buffer; seconds?: number; width?: number; height?: number; gifPlayback?: boolean; viewOnce?: boolean }
+  | { type: 'audio'; media: OutboundMedia; seconds?: number; voiceNote: boolean }
+  | { type: 'document'; media: OutboundMedia; fileName: string; caption?: string; thumbnail?: Buffer }
+  | { type: 'sticker'; media: OutboundMedia; animated?: boolean }
+  | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+  | { type: 'contacts'; displayName: string; vcards: string[] }
+  | { type: 'poll'; name: string; options: string[]; selectableCount: number }
+  | { type: 'buttons'; text: string; footer?: string; buttons: OutboundButton[] }
+  | { type: 'list'; text: string; footer?: string; title?: string; buttonText: string; sections: OutboundListSection[] };
+
+export interface SendOptions {
+  /** our message id, made with MessageCommands.newMessageId() and kept across retries: a resend is the same message */
+  id: string;
+  /** the message this one replies to; `raw` (stored protobuf JSON) quotes it in full, else it is referenced by key */
+  quoted?: { key: MessageKey; raw: unknown | null };
+  /** user JIDs to mention */
+  mentions?: string[];
+  forwarded?: boolean;
+}
+
+export type ChatPresence = 'available' | 'unavailable' | 'composing' | 'recording' | 'paused';
 
 export interface OnWhatsAppResult {
   /** the number as given */

@@ -2,7 +2,8 @@
 // one at a time per (session, url) lane so each receiver sees its events in order. Woken by outbox
 // signals after commit, with a poll as a safety net. At-least-once: a claimed row is leased to this node, so
 // rows left in flight by a crash are released when the node starts again, or retaken by another node once
-// the lease runs out; receivers de-duplicate on the event id.
+// the lease runs out; receivers de-duplicate on the event id. A receiver's 2xx JSON reply is handed to `onReply`
+// once the delivery is recorded; what it asks for runs elsewhere, never in a lane.
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -19,7 +20,7 @@ import {
 } from '../store/repos/webhook-deliveries.js';
 import { transaction } from '../store/transaction.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { attemptDelivery, type AttemptReport } from './deliver.js';
+import { attemptDelivery, type AttemptReport, type DeliveredEvent, type WebhookReply } from './deliver.js';
 import { onOutboxSignal } from './outbox.js';
 import { pruneWebhookHistory, type WebhookRetention } from './retention.js';
 import { DEFAULT_RETRY_POLICY, decide, requestedDelay, type RetryPolicy, type TargetHealth } from './retry-policy.js';
@@ -58,7 +59,14 @@ export interface DispatcherOptions {
   pruneIntervalMs?: number;
   /** Told the state each completed attempt left its delivery in (for metrics). */
   onAttempt?: (state: AttemptState) => void;
+  /**
+   * Given the JSON body of a 2xx answer from the session's configured webhook, after the delivery is recorded.
+   * Must return at once: work it starts runs in the background.
+   */
+  onReply?: ReplyHook;
 }
+
+export type ReplyHook = (delivery: WebhookDelivery, event: DeliveredEvent, status: number, body: unknown) => void;
 
 export type AttemptState = Exclude<DeliveryState, 'in_flight'>;
 
@@ -83,6 +91,7 @@ export class WebhookDispatcher {
   readonly #breaker: CircuitBreaker;
   readonly #options: Settings;
   readonly #onAttempt: ((state: AttemptState) => void) | undefined;
+  readonly #onReply: ReplyHook | undefined;
   readonly #inFlight = new Map<number, Promise<void>>();
   #running = false;
   #leasesReleased: Promise<void> = Promise.resolve();
@@ -115,6 +124,7 @@ export class WebhookDispatcher {
       backoffCapMs: options.backoffCapMs ?? DEFAULT_RETRY_POLICY.backoffCapMs,
     };
     this.#onAttempt = options.onAttempt;
+    this.#onReply = options.onReply;
     this.#breaker = new CircuitBreaker({
       failureThreshold: options.breakerThreshold ?? 5,
       probeBaseMs: options.breakerProbeBaseMs ?? 5_000,
@@ -266,6 +276,7 @@ export class WebhookDispatcher {
       timeoutMs: this.#options.timeoutMs,
       allowPrivate: this.#options.allowPrivate,
       shutdown: this.#shutdown.signal,
+      readReplies: this.#onReply !== undefined,
     });
     const now = this.#now();
     if (report.kind === 'aborted') {
@@ -298,7 +309,20 @@ export class WebhookDispatcher {
     });
     this.#logAttempt(delivery, report, outcome.state, outcome.attempts);
     this.#onAttempt?.(outcome.state);
+    if (report.kind === 'response' && report.reply) this.#handOver(delivery, report.status, report.reply);
     if (recovered) await this.#expedite(delivery.url, now);
+  }
+
+  #handOver(delivery: WebhookDelivery, status: number, reply: WebhookReply): void {
+    if ('problem' in reply) {
+      this.#logger?.warn({ sessionId: delivery.sessionId, eventId: delivery.eventId, problem: reply.problem }, 'webhook reply not read; no actions run');
+      return;
+    }
+    try {
+      this.#onReply?.(delivery, reply.event, status, reply.body);
+    } catch (err) {
+      this.#logger?.error({ err, sessionId: delivery.sessionId, eventId: delivery.eventId }, 'handing a webhook reply over failed');
+    }
   }
 
   /** @returns whether the target answered after failing: its backlog should go out now. */

@@ -51,12 +51,12 @@ for (const dialect of TEST_DIALECTS) {
       const unsubscribe = onOutboxSignal((signal) => signals.push(signal));
       try {
         const eventId = await transaction(store.db, async (trx) => {
-          const id = await appendEvent(trx, { sessionId: 'hooked', event: 'message.ack', payload: {} });
+          const id = await appendEvent(trx, { sessionId: 'hooked', event: 'message.status', payload: {} });
           assert.equal(signals.length, 0);
           return id;
         });
         assert.deepEqual(signals, [
-          { kind: 'appended', eventId, sessionId: 'hooked', event: 'message.ack', deliveryQueued: true },
+          { kind: 'appended', eventId, sessionId: 'hooked', event: 'message.status', deliveryQueued: true },
         ]);
       } finally {
         unsubscribe();

@@ -11,6 +11,7 @@ const whoami: RouteModule = {
   routes: async (app) => {
     app.get('/test/whoami', async (request) => request.principal);
     app.post('/test/whoami', async (request) => request.principal);
+    app.get('/test/signed', { config: { signedAccess: true } }, async (request) => ({ principal: request.principal }));
   },
 };
 
@@ -123,6 +124,16 @@ describe('auth hook', () => {
     assert.equal((await get('/api/v1/server/info')).statusCode, 401);
     assert.equal((await get('/api/v1/server/info', { 'x-warest-api-key': ADMIN_KEY })).statusCode, 200);
     assert.equal((await get('/api/v1/server/ping')).statusCode, 200);
+  });
+
+  it('lets a signed link through without credentials only on routes that accept one, with both parameters', async () => {
+    const signed = await get('/api/v1/test/signed?expires=1&signature=ab');
+    assert.equal(signed.statusCode, 200);
+    assert.deepEqual(signed.json(), { principal: null }, 'the route checks the signature itself');
+    for (const url of ['/api/v1/test/signed?expires=1', '/api/v1/test/signed?signature=ab', '/api/v1/test/signed?expires=&signature=ab', '/api/v1/test/whoami?expires=1&signature=ab']) {
+      assert.equal((await get(url)).statusCode, 401, url);
+    }
+    assert.equal((await get('/api/v1/test/signed', { 'x-warest-api-key': USER_KEY })).json().principal.username, 'alice');
   });
 
   it('answers 401 before validating the body', async () => {

@@ -15,11 +15,23 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Route auth policy; default `admin` under /api/v1/server/, else `key`. */
     auth?: AuthPolicy;
+    /**
+     * The route also serves signed links: a request carrying both `expires` and `signature` in its query skips
+     * credentials (principal null) and the route itself checks the signature.
+     */
+    signedAccess?: boolean;
   }
 }
 
 const WAWP_INVALID_TOKEN = { status: 401, message: 'Invalid or Missing Access Token', error: 'invalid_access_token' };
 const WAWP_MISSING_INSTANCE = { status: 400, message: 'Missing Required Parameter(s)', error: 'invalid_instance' };
+
+/** Whether the request is a signed link to a route that accepts them (see `signedAccess`). */
+export function isSignedLinkRequest(request: FastifyRequest): boolean {
+  if (!request.routeOptions.config.signedAccess) return false;
+  const query = request.query as Record<string, unknown> | undefined;
+  return typeof query?.expires === 'string' && query.expires !== '' && typeof query.signature === 'string' && query.signature !== '';
+}
 
 export function authPolicyFor(request: FastifyRequest): AuthPolicy | null {
   if (request.is404) return null;
@@ -58,7 +70,7 @@ export function installAuth(app: FastifyInstance, auth: AuthResolver): void {
   // still answer 401 before any schema error.
   app.addHook('preValidation', async (request, reply) => {
     const policy = authPolicyFor(request);
-    if (policy === null || policy === 'public') return;
+    if (policy === null || policy === 'public' || isSignedLinkRequest(request)) return;
     const principal = await identify(request, reply, auth);
     if (!principal) return reply;
     if (policy === 'admin' && principal.kind !== 'admin') return reply.code(403).send({ error: 'Admin only' });

@@ -33,7 +33,8 @@ test('image, document and audio uploads from a raw client are downloaded and dec
   for (const [i, sent] of sends.entries()) {
     const received = await phoneMessage(sb, BOB, (m) => m.id === sent!.key.id, expected[i]!.type);
     assert.equal(received.type, expected[i]!.type);
-    assert.deepEqual(received.media, { mimetype: expected[i]!.mimetype, size: expected[i]!.bytes.length, sha256: sha256(expected[i]!.bytes) });
+    const { mimetype, size, sha256: hash, verified } = received.media;
+    assert.deepEqual({ mimetype, size, sha256: hash, verified }, { mimetype: expected[i]!.mimetype, size: expected[i]!.bytes.length, sha256: sha256(expected[i]!.bytes), verified: true });
   }
   const image = await phoneMessage(sb, BOB, (m) => m.id === sends[0]!.key.id);
   assert.equal(image.text, 'a picture');

@@ -7,9 +7,13 @@ import type { DeliveryLogTable } from './tables/delivery-log.js';
 import type { InviteCodesTable } from './tables/invite-codes.js';
 import type { InviteJoinsTable } from './tables/invite-joins.js';
 import type { InvitePoliciesTable } from './tables/invite-policies.js';
+import type { MediaTable } from './tables/media.js';
+import type { MessageReactionsTable, MessagesTable } from './tables/messages.js';
+import type { OutboundMessagesTable, SendRequestsTable } from './tables/outbound.js';
 import type { OutboxTable } from './tables/outbox.js';
 import type { SessionsTable } from './tables/sessions.js';
 import type { SettingsTable } from './tables/settings.js';
+import type { WebhookActionsTable } from './tables/webhook-actions.js';
 import type { WebhookDeliveriesTable } from './tables/webhook-deliveries.js';
 
 export interface Database {
@@ -24,6 +28,12 @@ export interface Database {
   invite_codes: InviteCodesTable;
   invite_joins: InviteJoinsTable;
   invite_policies: InvitePoliciesTable;
+  messages: MessagesTable;
+  message_reactions: MessageReactionsTable;
+  send_requests: SendRequestsTable;
+  outbound_messages: OutboundMessagesTable;
+  media: MediaTable;
+  webhook_actions: WebhookActionsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -1,7 +1,8 @@
 // End-to-end test support: a real gateway (in this process, or as a child process for crash tests) wired to
 // a real sandbox network over sockets, on SQLite or PostgreSQL (a throw-away schema), plus API helpers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,13 @@ export class TestSandbox {
     return new TestSandbox(await startSandbox({ logger: pino({ level: process.env.SANDBOX_LOG_LEVEL ?? 'silent' }) }));
   }
 
+  /** The media host's CA as a PEM file, for gateways started as their own process (WA_MEDIA_CA_FILE). */
+  get mediaCaFile(): string {
+    const file = join(tmpdir(), `waygate-sandbox-ca-${createHash('sha256').update(this.sandbox.mediaCaPem).digest('hex').slice(0, 16)}.pem`);
+    writeFileSync(file, this.sandbox.mediaCaPem);
+    return file;
+  }
+
   async control<T = any>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
     return call(this.sandbox.controlUrl, method, path, { body });
   }
@@ -92,6 +100,7 @@ export function gatewayEnv(db: TestDatabase, sb: TestSandbox, adminKey: string, 
     WAYGATE_NETWORK: 'sandbox',
     WA_WS_URL: sb.sandbox.wsUrl,
     WA_TRUST_ROOT: sb.sandbox.rootPublicKey,
+    WA_MEDIA_CA_FILE: sb.mediaCaFile,
     WAYGATE_WEBHOOK_ALLOW_PRIVATE: 'true',
     WAYGATE_RESUME_CONCURRENCY: '64',
     WAYGATE_RECONNECT_BASE_MS: '200',
@@ -142,7 +151,7 @@ export class TestGateway extends ApiClient {
     const config = loadConfig(this.env, []);
     this.running = await startGateway({
       config,
-      network: { wsUrl: config.waWsUrl, trustRootHex: config.waTrustRoot },
+      network: { wsUrl: config.waWsUrl, trustRootHex: config.waTrustRoot, mediaCaPem: this.sb.sandbox.mediaCaPem },
       logger: pino({ level: config.logLevel }),
       onRestartRequested: (request) => this.restarts.push(request)
     });

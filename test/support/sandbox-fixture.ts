@@ -79,6 +79,14 @@ export function phoneMessage(sb: RunningSandbox, phone: string, match: (message:
   return eventually(async () => (await control(sb, 'GET', `/sandbox/v1/accounts/${phone}/messages`)).body.messages.find(match), `${what} at ${phone}`);
 }
 
+/** Message `id` in a simulated phone's chats, as the control API describes it, once it is there and matches. */
+export function phoneMessageById(sb: RunningSandbox, phone: string, id: string, match: (message: any) => boolean = () => true): Promise<any> {
+  return eventually(async () => {
+    const { status, body } = await control(sb, 'GET', `/sandbox/v1/accounts/${phone}/messages/${id}`);
+    return status === 200 && match(body) ? body : undefined;
+  }, `message ${id} at ${phone}`);
+}
+
 type Linked = readonly (readonly [phone: string, name: string])[];
 
 /** One raw client for each `linked` entry, in order. */

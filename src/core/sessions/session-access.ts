@@ -78,6 +78,11 @@ export class SessionAccess {
     return this.working({ principal: { kind: 'session', sessionId }, session: { sessionId } });
   }
 
+  /** The runtime of a session this node runs, whatever its status (no access check: callers found the session first). */
+  runtimeOf(sessionId: string): SessionRuntime | undefined {
+    return this.runtimes.runtime(sessionId);
+  }
+
   private liveMeId(session: Session): string | null {
     return this.runtimes.runtime(session.id)?.me?.id ?? session.meId;
   }

@@ -49,6 +49,9 @@ export interface SessionSummary {
 
 export interface ConfigInput extends WebhookSettingsInput {
   autoStart?: boolean;
+  /** this session's send pacing; null returns to the gateway's default */
+  sendIntervalMs?: number | null;
+  sendJitterMs?: number | null;
   /** send a signed test delivery before saving */
   preflight?: boolean;
 }
@@ -133,6 +136,8 @@ export class SessionActions {
       webhookSecret: settings.secret,
       webhookEvents: settings.events,
       ...(input.autoStart === undefined ? {} : { autoStart: input.autoStart }),
+      ...(input.sendIntervalMs === undefined ? {} : { sendIntervalMs: input.sendIntervalMs }),
+      ...(input.sendJitterMs === undefined ? {} : { sendJitterMs: input.sendJitterMs }),
     });
     return { session: updated ?? session, registry: owner?.registry ?? null };
   }

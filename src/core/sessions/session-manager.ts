@@ -6,6 +6,7 @@ import type { EngineOptions } from '../../engine/options.js';
 import type { SessionStatus } from '../../engine/types.js';
 import type { Db } from '../../store/database.js';
 import { DuplicateKeyError } from '../../store/errors.js';
+import { findMessage } from '../../store/repos/messages.js';
 import { createSession, deleteSession, getSession, listSessionsToResume, updateSession, type Session } from '../../store/repos/sessions.js';
 import { GatewayError } from '../errors.js';
 import { hashSecret, newSecret } from '../auth/secrets.js';
@@ -77,7 +78,11 @@ export class SessionManager {
         logger: this.options.logger.child({ sessionId: id }),
         options: this.options.engineOptions ?? {},
         // WhatsApp is told a stanza arrived only once what it carried is committed (durable before receipt).
-        durable: () => created.durable()
+        durable: () => created.durable(),
+        storedMessage: async (key) => {
+          const stored = await findMessage(this.options.db, id, key.id, key.chat);
+          return stored?.raw ? (JSON.parse(stored.raw) as unknown) : null;
+        }
       });
       const created: SessionRuntime = new SessionRuntime(id, engineSession, this.options.db, this.options.logger, {
         reducers: this.options.reducers,

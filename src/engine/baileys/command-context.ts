@@ -1,10 +1,14 @@
 // What a command module needs from its session: the live socket (only while WORKING), a bounded and
-// error-mapped way to call WhatsApp, JID resolution and the shared caches.
+// error-mapped way to call WhatsApp, JID resolution, the linked account, the shared caches and media trust.
 import type { GroupMetadata as BaileysGroupMetadata, WAMessage, WASocket } from 'baileys';
+import type { EngineLogger } from '../port.js';
+import type { Me } from '../types.js';
 import type { BoundedMap } from './bounded-map.js';
 import type { JidResolver } from './jid-resolver.js';
+import type { MediaTrust } from './media-trust.js';
 
-export type SocketCall<T> = (sock: WASocket) => Promise<T>;
+/** `over` aborts once the command is over (answered, failed or timed out): release whatever the call waits on. */
+export type SocketCall<T> = (sock: WASocket, over: AbortSignal) => Promise<T>;
 
 export interface CommandContext {
   /**
@@ -13,6 +17,9 @@ export interface CommandContext {
    */
   call<T>(operation: string, call: SocketCall<T>): Promise<T>;
   resolver: JidResolver;
+  me: () => Me | null;
+  logger: EngineLogger;
   groupMetadata: BoundedMap<string, BaileysGroupMetadata>;
   recentMessages: BoundedMap<string, WAMessage>;
+  media: MediaTrust;
 }

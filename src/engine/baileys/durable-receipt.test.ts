@@ -44,7 +44,7 @@ const consumer = new Consumer();
 before(async () => {
   net = await EngineSandbox.start();
   await net.account(BOB);
-  ({ session: alice, probe } = await net.linked(ALICE, undefined, {}, consumer.durable));
+  ({ session: alice, probe } = await net.linked(ALICE, undefined, {}, { durable: consumer.durable }));
   // The phone's first-login traffic (history sync, app-state keys) goes through the consumer too: let it pass.
   await settle(1500);
 });
@@ -94,4 +94,17 @@ test('a consumer that cannot store it: no receipt, the connection is dropped, an
   await eventually(async () => (await receiptsSent(id)) === 1, 'the delivery receipt after the redelivery');
   const copies = probe.seen.slice(from).filter((e) => e.event === 'message' && e.payload.id === id);
   assert.equal(copies.length, 2, 'emitted once before the failure and once on redelivery, with the same id');
+});
+
+test('a reaction (reported as message_reaction, not as a message) is receipted only once stored, too', async () => {
+  const from = probe.mark();
+  const { id } = await net.ok<{ id: string }>('POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: ALICE, text: 'react to this' });
+  await probe.waitFor('message', (m) => m.id === id, { from });
+  consumer.hold();
+  const reaction = await net.ok<{ id: string }>('POST', `/sandbox/v1/accounts/${BOB}/messages`, { to: ALICE, reaction: { messageId: id, emoji: '👍' } });
+  await probe.waitFor('message_reaction', (r) => r.id === reaction.id, { from });
+  await settle(500);
+  assert.equal(await receiptsSent(reaction.id), 0, 'no receipt while the consumer has not stored it');
+  consumer.open();
+  await eventually(async () => (await receiptsSent(reaction.id)) === 1, 'the delivery receipt');
 });

@@ -1,13 +1,18 @@
-// Baileys events → port events: received messages, delivery statuses and receipts, group changes, join
-// requests and presence, each with PN and LID filled in. Keeps the group metadata cache in step with what
-// the events say changed. Connection and creds events are the session's business (session.ts).
-import { isJidGroup, proto, toNumber, type BaileysEventMap, type GroupMetadata as BaileysGroupMetadata, type WAMessage } from 'baileys';
+// Baileys events → port events: received messages, and apart from them the edits, revokes, reactions and poll
+// votes they carry, delivery statuses and receipts, calls, group changes, join requests and presence, each with
+// PN and LID filled in. Keeps the group metadata cache in step with what the events say changed. Connection and
+// creds events are the session's business (session.ts). Everything is emitted while the batch is handled, so
+// before the stanza that brought it is acknowledged (durable-receipt.ts).
+import { isJidGroup, normalizeMessageContent, proto, toNumber, type BaileysEventMap, type GroupMetadata as BaileysGroupMetadata, type WAMessage } from 'baileys';
 import type { EngineLogger } from '../port.js';
 import type { TypedEmitter } from '../typed-emitter.js';
-import type { ContactRef, DeliveryStatus, EngineEventMap, GroupChanges, Me } from '../types.js';
+import type { CallEvent, ContactRef, DeliveryStatus, EngineEventMap, GroupChanges, Me } from '../types.js';
 import type { BoundedMap } from './bounded-map.js';
 import type { JidResolver } from './jid-resolver.js';
+import { messageEdit, messageReaction, messageRevoke } from './message-changes.js';
 import { chatOf, normaliseMessage } from './message-content.js';
+import type { MessageLookup } from './message-lookup.js';
+import { pollVote } from './poll-votes.js';
 
 export interface EventMapperDeps {
   emitter: TypedEmitter<EngineEventMap>;
@@ -15,6 +20,7 @@ export interface EventMapperDeps {
   me: () => Me | null;
   groupMetadata: BoundedMap<string, BaileysGroupMetadata>;
   recentMessages: BoundedMap<string, WAMessage>;
+  findMessage: MessageLookup;
   logger: EngineLogger;
 }
 
@@ -28,6 +34,11 @@ const STATUSES: Record<number, DeliveryStatus> = {
   [proto.WebMessageInfo.Status.READ]: 'read',
   [proto.WebMessageInfo.Status.PLAYED]: 'played'
 };
+
+const CALL_STATUSES: readonly string[] = ['offer', 'ringing', 'accept', 'reject', 'timeout', 'terminate'] satisfies CallEvent['status'][];
+
+/** The call states the port reports; Baileys' preaccept, transport and relaylatency are signalling detail. */
+const reportedCallStatus = (status: string): status is CallEvent['status'] => CALL_STATUSES.includes(status);
 
 function sameUser(a: ContactRef, b: ContactRef): boolean {
   return (!!a.lid && a.lid === b.lid) || (!!a.pn && a.pn === b.pn) || a.jid === b.jid;
@@ -46,6 +57,7 @@ export class EventMapper {
     await this.step('group-participants.update', events, (u) => this.participants(u));
     await this.step('group.join-request', events, (u) => this.joinRequest(u));
     await this.step('presence.update', events, (u) => this.presence(u));
+    await this.step('call', events, (calls) => this.calls(calls));
   }
 
   private async step<K extends keyof BaileysEventMap>(event: K, events: Events, map: (data: BaileysEventMap[K]) => Promise<void>): Promise<void> {
@@ -60,7 +72,7 @@ export class EventMapper {
 
   // Both upsert types matter: offline deliveries and messages from the account's other devices come as `append`.
   private async upserts(messages: WAMessage[]): Promise<void> {
-    const { emitter, resolver, recentMessages } = this.deps;
+    const { emitter, resolver } = this.deps;
     for (const msg of messages) {
       // Group notifications also arrive as stub messages and are reported by the group events, except the
       // picture change, which Baileys reports only this way.
@@ -68,19 +80,58 @@ export class EventMapper {
         const author = await resolver.ref(msg.key.participant ?? msg.participant, msg.key.participantAlt);
         emitter.emit('group_update', { groupId: msg.key.remoteJid!, author, changes: { pictureId: msg.messageStubParameters?.[0] ?? null } });
       }
-      if (msg.messageStubType) continue;
-      const protocol = msg.message?.protocolMessage;
-      if (protocol) {
-        if (protocol.type === proto.Message.ProtocolMessage.Type.EPHEMERAL_SETTING && isJidGroup(msg.key.remoteJid ?? undefined)) {
+      if (!msg.messageStubType) await this.upsert(msg);
+    }
+  }
+
+  /** A message, or one that changes another (edit, revoke, reaction, poll vote): each has its own event. */
+  private async upsert(msg: WAMessage): Promise<void> {
+    const { resolver } = this.deps;
+    const me = this.deps.me();
+    const content = normalizeMessageContent(msg.message);
+    if (content?.protocolMessage) return this.protocol(msg, content.protocolMessage, me);
+    if (content?.reactionMessage) return this.emitSome('message_reaction', await messageReaction(msg, content.reactionMessage, me, resolver));
+    if (content?.pollUpdateMessage) return this.emitSome('poll_vote', await pollVote(msg, content.pollUpdateMessage, { ...this.deps, me }));
+    const message = await normaliseMessage(msg, me, resolver);
+    if (!message) return;
+    this.deps.recentMessages.set(message.id, msg);
+    this.deps.emitter.emit('message', message);
+  }
+
+  /** Edits, revokes and group timer changes; the other protocol messages (keys, history, app state) are not reported. */
+  private async protocol(msg: WAMessage, protocol: proto.Message.IProtocolMessage, me: Me | null): Promise<void> {
+    const { resolver } = this.deps;
+    const { Type } = proto.Message.ProtocolMessage;
+    switch (protocol.type) {
+      case Type.MESSAGE_EDIT:
+        return this.emitSome('message_edit', await messageEdit(msg, protocol, me, resolver));
+      case Type.REVOKE:
+        return this.emitSome('message_revoke', await messageRevoke(msg, protocol, me, resolver));
+      case Type.EPHEMERAL_SETTING:
+        if (isJidGroup(msg.key.remoteJid ?? undefined)) {
           const author = await resolver.ref(msg.key.participant, msg.key.participantAlt);
-          emitter.emit('group_update', { groupId: msg.key.remoteJid!, author, changes: { ephemeral: protocol.ephemeralExpiration ?? 0 } });
+          this.deps.emitter.emit('group_update', { groupId: msg.key.remoteJid!, author, changes: { ephemeral: protocol.ephemeralExpiration ?? 0 } });
         }
-        continue;
-      }
-      const message = await normaliseMessage(msg, this.deps.me(), resolver);
-      if (!message) continue;
-      recentMessages.set(message.id, msg);
-      emitter.emit('message', message);
+    }
+  }
+
+  private emitSome<K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K] | null): void {
+    if (payload) this.deps.emitter.emit(event, payload);
+  }
+
+  private async calls(calls: BaileysEventMap['call']): Promise<void> {
+    for (const call of calls) {
+      if (!reportedCallStatus(call.status)) continue;
+      const from = await this.deps.resolver.ref(call.from, call.callerPn);
+      if (!from) continue;
+      this.deps.emitter.emit('call', {
+        id: call.id,
+        from,
+        groupId: call.groupJid ?? null,
+        status: call.status,
+        video: !!call.isVideo,
+        timestamp: Math.floor(call.date.getTime() / 1000)
+      });
     }
   }
 

@@ -31,19 +31,24 @@ export function toEngineError(error: unknown, operation: string, timeoutMs: numb
   return new EngineRemoteError(status, error.message, operation);
 }
 
-/** Runs `call`, failing with EngineTimeoutError after `timeoutMs` and mapping Baileys errors. */
-export async function remoteCall<T>(operation: string, timeoutMs: number, call: () => Promise<T>): Promise<T> {
+/**
+ * Runs `call`, failing with EngineTimeoutError after `timeoutMs` and mapping Baileys errors. `call` gets a signal
+ * that aborts once the command is over (answered, failed or timed out), to release what it waits on.
+ */
+export async function remoteCall<T>(operation: string, timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  const over = new AbortController();
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new EngineTimeoutError(operation, timeoutMs)), timeoutMs);
   });
   try {
     // A call that loses the race keeps running inside Baileys; race() has already attached its rejection handler.
-    return await Promise.race([call(), timeout]);
+    return await Promise.race([call(over.signal), timeout]);
   } catch (error) {
     throw error instanceof EngineTimeoutError ? error : toEngineError(error, operation, timeoutMs);
   } finally {
     clearTimeout(timer);
+    over.abort();
   }
 }
 

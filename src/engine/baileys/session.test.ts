@@ -141,7 +141,7 @@ test('gives up with FAILED "qr timeout" when no QR is scanned', async () => {
 
 test('commands before WORKING reject with EngineNotConnectedError', async () => {
   const session = net.session();
-  await assert.rejects(session.messages.sendText('15550000001', 'hi'), EngineNotConnectedError);
+  await assert.rejects(session.messages.send('15550000001', { type: 'text', text: 'hi' }, { id: session.messages.newMessageId() }), EngineNotConnectedError);
   await assert.rejects(session.groups.list(), EngineNotConnectedError);
   const probe = new SessionProbe(session);
   await session.start();

@@ -17,6 +17,8 @@ import { EventMapper } from './events.js';
 import { makeGroupCommands } from './groups.js';
 import { JidResolver } from './jid-resolver.js';
 import { bareJid } from './jids.js';
+import { MediaTrust } from './media-trust.js';
+import { messageLookup, type MessageLookup } from './message-lookup.js';
 import { makeMessageCommands } from './messages.js';
 import { waitForPairingCode } from './pairing-waiter.js';
 import { remoteCall } from './remote-call.js';
@@ -49,6 +51,8 @@ export class BaileysSession implements EngineSession {
   private readonly network: EngineNetwork;
   private readonly groupMetadata: BoundedMap<string, BaileysGroupMetadata>;
   private readonly recentMessages: BoundedMap<string, WAMessage>;
+  private readonly findMessage: MessageLookup;
+  private readonly media: MediaTrust;
   private readonly commands: CommandContext;
   private readonly mapper: EventMapper;
   private current: SessionStatus = 'STOPPED';
@@ -77,12 +81,30 @@ export class BaileysSession implements EngineSession {
     this.events = this.emitter;
     this.groupMetadata = new BoundedMap(this.options.groupMetadataLimit);
     this.recentMessages = new BoundedMap(this.options.recentMessageLimit);
+    this.media = new MediaTrust(this.network.mediaCaPem);
     const resolver = new JidResolver(() => this.connection?.sock.signalRepository.lidMapping, this.logger);
-    this.commands = { call: (operation, call) => this.call(operation, call), resolver, groupMetadata: this.groupMetadata, recentMessages: this.recentMessages };
+    this.findMessage = messageLookup({ storedMessage: config.storedMessage, recentMessages: this.recentMessages, resolver, logger: this.logger });
+    this.commands = {
+      call: (operation, call) => this.call(operation, call),
+      resolver,
+      me: () => this.me,
+      logger: this.logger,
+      groupMetadata: this.groupMetadata,
+      recentMessages: this.recentMessages,
+      media: this.media
+    };
     this.messages = makeMessageCommands(this.commands);
     this.contacts = makeContactCommands(this.commands);
     this.groups = makeGroupCommands(this.commands);
-    this.mapper = new EventMapper({ emitter: this.emitter, resolver, me: () => this.me, groupMetadata: this.groupMetadata, recentMessages: this.recentMessages, logger: this.logger });
+    this.mapper = new EventMapper({
+      emitter: this.emitter,
+      resolver,
+      me: () => this.me,
+      groupMetadata: this.groupMetadata,
+      recentMessages: this.recentMessages,
+      findMessage: this.findMessage,
+      logger: this.logger
+    });
   }
 
   get status(): SessionStatus {
@@ -161,7 +183,7 @@ export class BaileysSession implements EngineSession {
   private call<T>(operation: string, call: SocketCall<T>): Promise<T> {
     const connection = this.connection;
     if (this.current !== 'WORKING' || !connection) return Promise.reject(new EngineNotConnectedError(this.current));
-    return remoteCall(operation, this.options.commandTimeoutMs, () => call(connection.sock));
+    return remoteCall(operation, this.options.commandTimeoutMs, (over) => call(connection.sock, over));
   }
 
   /** Runs lifecycle operations one at a time, in call order. */
@@ -220,7 +242,8 @@ export class BaileysSession implements EngineSession {
       options: this.options,
       logger: this.logger,
       groupMetadata: this.groupMetadata,
-      recentMessages: this.recentMessages,
+      findMessage: this.findMessage,
+      uploadAgent: this.media.uploadAgent,
       beforeAck: () => this.settle(connection)
     });
     const connection: Connection = { sock, generation: ++this.generation, auth, unsubscribe: () => undefined, qrCount: 0, pairingRequested: false };

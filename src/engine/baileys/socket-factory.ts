@@ -1,12 +1,14 @@
 // Building one Baileys socket for a connection attempt, and ending one: where to connect and whom to trust, timeouts, and the
-// hooks Baileys calls back into (group metadata cache, recent messages for retries). No network helpers
+// hooks Baileys calls back into (group metadata cache, stored messages for retries). No network helpers
 // (version fetch, link previews) run: the bundled WhatsApp Web version is used and link previews are off.
-import { makeWASocket, WA_CERT_DETAILS, type GroupMetadata, type WAMessage, type WASocket } from 'baileys';
+import type { Agent as HttpsAgent } from 'node:https';
+import { makeWASocket, WA_CERT_DETAILS, type GroupMetadata, type WASocket } from 'baileys';
 import { EngineInvalidArgumentError } from '../errors.js';
 import type { EngineLogger, EngineNetwork } from '../port.js';
 import type { EngineOptions } from '../options.js';
 import type { SessionAuth } from './auth-state.js';
 import type { BoundedMap } from './bounded-map.js';
+import type { MessageLookup } from './message-lookup.js';
 import { withKeyedAsyncLocalStorage } from '../../lib/keyed-async-local-storage.js';
 
 export interface SocketDeps {
@@ -16,8 +18,10 @@ export interface SocketDeps {
   logger: EngineLogger;
   /** full Baileys GroupMetadata (addressingMode included: without it Baileys assumes LID addressing) */
   groupMetadata: BoundedMap<string, GroupMetadata>;
-  /** recent messages by id: WhatsApp may ask for a sent one again (retry receipts) */
-  recentMessages: BoundedMap<string, WAMessage>;
+  /** a sent message by key: WhatsApp may ask for one again (retry receipts) */
+  findMessage: MessageLookup;
+  /** trusts the media host's CA for uploads (sandbox); Baileys' default agent when undefined */
+  uploadAgent: HttpsAgent | undefined;
   /** awaited before an inbound stanza is receipted or acknowledged (see durable-receipt.ts) */
   beforeAck: () => Promise<void>;
 }
@@ -40,7 +44,7 @@ function trustRoot(rootHex: string, logger: EngineLogger): void {
   (WA_CERT_DETAILS as { PUBLIC_KEY: Uint8Array }).PUBLIC_KEY = Buffer.from(rootHex, 'hex');
 }
 
-export function createSocket({ auth, network, options, logger, groupMetadata, recentMessages, beforeAck }: SocketDeps): WASocket {
+export function createSocket({ auth, network, options, logger, groupMetadata, findMessage, uploadAgent, beforeAck }: SocketDeps): WASocket {
   if (network.trustRootHex) trustRoot(network.trustRootHex, logger);
   // Each socket's key-transaction storage shares one real AsyncLocalStorage (see lib/keyed-async-local-storage.ts).
   return withKeyedAsyncLocalStorage(() => makeWASocket({
@@ -57,7 +61,8 @@ export function createSocket({ auth, network, options, logger, groupMetadata, re
     // A send's result is the command's return value; Baileys' echo of it as an upsert would report it twice.
     emitOwnEvents: false,
     cachedGroupMetadata: async (jid) => groupMetadata.get(jid),
-    getMessage: async (key) => (key.id ? (recentMessages.get(key.id)?.message ?? undefined) : undefined),
+    getMessage: findMessage,
+    ...(uploadAgent ? { fetchAgent: uploadAgent } : {}),
     beforeAck
   }));
 }

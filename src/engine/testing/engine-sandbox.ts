@@ -5,7 +5,7 @@ import pino from 'pino';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.js';
 import { baileysEngine } from '../baileys/index.js';
 import type { EngineOptions } from '../options.js';
-import type { EngineSession } from '../port.js';
+import type { EngineSession, EngineSessionConfig } from '../port.js';
 import type { EngineEventMap } from '../types.js';
 import { MemoryAuthStore } from './memory-auth-store.js';
 import { testLogger } from './test-logger.js';
@@ -19,6 +19,8 @@ export const TEST_OPTIONS: Partial<EngineOptions> = {
   commandTimeoutMs: 5_000
 };
 
+export type ConsumerHooks = Pick<EngineSessionConfig, 'durable' | 'storedMessage'>;
+
 export interface ControlAnswer<T> {
   status: number;
   body: T;
@@ -31,15 +33,15 @@ export class EngineSandbox {
     return new EngineSandbox(await startSandbox({ logger: pino({ level: process.env.SANDBOX_LOG_LEVEL ?? 'silent' }) }));
   }
 
-  /** `durable`: what the session awaits before acknowledging an inbound stanza (the consumer's store). */
-  session(store = new MemoryAuthStore(), options: Partial<EngineOptions> = {}, sessionId = 'test', durable?: () => Promise<void>): EngineSession {
+  /** `consumer`: the consumer's store as the session sees it (`durable` before acks, `storedMessage` lookups). */
+  session(store = new MemoryAuthStore(), options: Partial<EngineOptions> = {}, sessionId = 'test', consumer: ConsumerHooks = {}): EngineSession {
     return baileysEngine.createSession({
       sessionId,
       authStore: store,
-      network: { wsUrl: this.sandbox.wsUrl, trustRootHex: this.sandbox.rootPublicKey },
+      network: { wsUrl: this.sandbox.wsUrl, trustRootHex: this.sandbox.rootPublicKey, mediaCaPem: this.sandbox.mediaCaPem },
       logger: testLogger,
       options: { ...TEST_OPTIONS, ...options },
-      durable
+      ...consumer
     });
   }
 
@@ -71,10 +73,10 @@ export class EngineSandbox {
     phone: string,
     store = new MemoryAuthStore(),
     options: Partial<EngineOptions> = {},
-    durable?: () => Promise<void>
+    consumer: ConsumerHooks = {}
   ): Promise<{ session: EngineSession; probe: SessionProbe; store: MemoryAuthStore }> {
     await this.account(phone);
-    const session = this.session(store, options, `s-${phone}`, durable);
+    const session = this.session(store, options, `s-${phone}`, consumer);
     const probe = new SessionProbe(session);
     await session.start();
     const { qr } = await probe.waitFor('qr');
@@ -95,7 +97,22 @@ export class SessionProbe {
   private readonly waiters = new Set<() => void>();
 
   constructor(session: EngineSession) {
-    const events: (keyof EngineEventMap)[] = ['status', 'qr', 'pairing_code', 'message', 'message_status', 'group_update', 'group_participants', 'group_join_request', 'presence'];
+    const events: (keyof EngineEventMap)[] = [
+      'status',
+      'qr',
+      'pairing_code',
+      'message',
+      'message_edit',
+      'message_revoke',
+      'message_reaction',
+      'poll_vote',
+      'call',
+      'message_status',
+      'group_update',
+      'group_participants',
+      'group_join_request',
+      'presence'
+    ];
     for (const event of events) {
       session.events.on(event, (payload) => {
         this.seen.push({ event, payload } as Recorded);

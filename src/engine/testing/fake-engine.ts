@@ -3,14 +3,15 @@
 // (404 no such group, 403 not a member, 401 not an admin, 409 already in, 410 revoked invite, 406 unknown invite),
 // and around it what tests need: scripted failures (`failNext`), held answers (`hold`), call counters (`calls`),
 // and `notify*` helpers that change the world and emit the engine event WhatsApp's notification would produce.
-// Sends and contact lookups are recorded stubs. Commands reject with EngineNotConnectedError unless WORKING.
+// Message commands and contact lookups are recorded stubs (`messageCalls`; sends answer with the id they were
+// given, downloads with `downloads`). Commands reject with EngineNotConnectedError unless WORKING.
 import { EngineInvalidArgumentError, EngineNotConnectedError, EngineRemoteError, EngineStateError } from '../errors.js';
 import type { ContactCommands, EngineSession, GroupCommands, InviteAcceptance, MessageCommands } from '../port.js';
 import { TypedEmitter } from '../typed-emitter.js';
-import type { ContactRef, EngineEventMap, GroupAdmin, GroupChanges, GroupMetadata, GroupParticipant, GroupParticipantAction } from '../types.js';
-import type { JoinRequest, Me, MemberAddMode, ParticipantResult, SentMessage, SessionStatus, StatusChange } from '../types.js';
+import type { ChatPresence, ContactRef, EngineEventMap, GroupAdmin, GroupChanges, GroupMetadata, GroupParticipant, GroupParticipantAction, MessageKey } from '../types.js';
+import type { JoinRequest, Me, MemberAddMode, OutboundContent, ParticipantResult, SendOptions, SentMessage, SessionStatus, StatusChange } from '../types.js';
 
-/** Every command of the port, by sub-port: `groups.revokeInvite`, `messages.sendText`, `contacts.onWhatsApp`… */
+/** Every command of the port, by sub-port: `groups.revokeInvite`, `messages.send`, `contacts.onWhatsApp`… */
 export type FakeCommand = `groups.${keyof GroupCommands & string}` | `messages.${keyof MessageCommands & string}` | `contacts.${keyof ContactCommands & string}`;
 
 /** `pn` defaults to `jid` when that is a phone-number JID; `admin` to null (a plain member). */
@@ -20,6 +21,18 @@ export type FakeParticipant = { jid: string; lid?: string | null; pn?: string | 
 export type FakeGroup = { id: string; subject: string; participants: FakeParticipant[]; inviteCode?: string } & Partial<
   Pick<GroupMetadata, 'description' | 'restrict' | 'announce' | 'joinApprovalMode' | 'memberAddMode'>
 >;
+
+/** One message command as it was called, in call order (failed calls included). */
+export type FakeMessageCall =
+  | { command: 'send'; to: string; content: OutboundContent; options: SendOptions }
+  | { command: 'react'; key: MessageKey; emoji: string; id: string }
+  | { command: 'edit'; key: MessageKey; text: string; id: string }
+  | { command: 'revoke'; key: MessageKey; id: string }
+  | { command: 'deleteForMe'; key: MessageKey; timestamp: number; deleteMedia: boolean }
+  | { command: 'star'; key: MessageKey; starred: boolean }
+  | { command: 'read'; keys: MessageKey[] }
+  | { command: 'presence'; state: ChatPresence; chat: string | null }
+  | { command: 'downloadMedia'; raw: unknown };
 
 /** `me`: the linked account (default FAKE_ME; null: not linked, start() shows a QR); `status` defaults to WORKING. */
 export type FakeEngineOptions = { sessionId?: string; me?: Me | null; status?: SessionStatus };
@@ -52,8 +65,10 @@ export class FakeEngineSession implements EngineSession {
   readonly registered = new Set<string>();
   /** picture URLs `contacts.pictureUrl` answers, by JID */
   readonly profilePictures = new Map<string, string>();
-  /** every text sent, in order */
-  readonly sent: { to: string; text: string; quotedId: string | null }[] = [];
+  /** every message command called, in order */
+  readonly messageCalls: FakeMessageCall[] = [];
+  /** what `messages.downloadMedia` answers, by the id in the raw message's key (404 for others) */
+  readonly downloads = new Map<string, Buffer>();
   private currentStatus: SessionStatus;
   private readonly world = new Map<string, World>();
   private readonly revokedCodes = new Set<string>();
@@ -174,10 +189,20 @@ export class FakeEngineSession implements EngineSession {
   }
 
   readonly messages: MessageCommands = {
-    sendText: (to, text, options = {}) =>
-      this.run('messages.sendText', (): SentMessage => {
-        this.sent.push({ to, text, quotedId: options.quotedId ?? null });
-        return { id: `FAKEMSG${++this.seq}`, chat: to, timestamp: nowSeconds() };
+    newMessageId: () => `3EB0FAKE${String(++this.seq).padStart(12, '0')}`,
+    send: (to, content, options) => this.sent('messages.send', { command: 'send', to, content, options }, to, options.id, content.type),
+    react: (key, emoji, { id }) => this.sent('messages.react', { command: 'react', key, emoji, id }, key.chat, id, 'reaction'),
+    edit: (key, text, { id }) => this.sent('messages.edit', { command: 'edit', key, text, id }, key.chat, id, 'edit'),
+    revoke: (key, { id }) => this.sent('messages.revoke', { command: 'revoke', key, id }, key.chat, id, 'revoke'),
+    deleteForMe: (key, timestamp, deleteMedia) => this.recorded('messages.deleteForMe', { command: 'deleteForMe', key, timestamp, deleteMedia }, () => undefined),
+    star: (key, starred) => this.recorded('messages.star', { command: 'star', key, starred }, () => undefined),
+    read: (keys) => this.recorded('messages.read', { command: 'read', keys }, () => undefined),
+    presence: (state, chat) => this.recorded('messages.presence', { command: 'presence', state, chat: chat ?? null }, () => undefined),
+    downloadMedia: (raw) =>
+      this.recorded('messages.downloadMedia', { command: 'downloadMedia', raw }, () => {
+        const data = this.downloads.get((raw as { key?: { id?: string } } | null)?.key?.id ?? '');
+        if (!data) throw this.refuse(404, 'messages.downloadMedia');
+        return data;
       })
   };
 
@@ -261,6 +286,19 @@ export class FakeEngineSession implements EngineSession {
     }
     await gate;
     return deliver();
+  }
+
+  private recorded<T>(command: FakeCommand, call: FakeMessageCall, answer: () => T): Promise<T> {
+    this.messageCalls.push(call);
+    return this.run(command, answer);
+  }
+
+  /** A send-like command: answered with the id it was given, as WhatsApp's server acknowledges it. */
+  private sent(command: FakeCommand, call: FakeMessageCall, chat: string, id: string, kind: string): Promise<SentMessage> {
+    return this.recorded(command, call, () => {
+      const timestamp = nowSeconds();
+      return { id, chat, timestamp, raw: { key: { remoteJid: chat, fromMe: true, id }, messageTimestamp: timestamp, message: { fake: kind } } };
+    });
   }
 
   private change(command: FakeCommand, groupId: string, need: Need, apply: (world: World) => unknown): Promise<void> {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { GatewayError } from '../../core/errors.js';
 import { qrPng } from '../../core/sessions/qr-image.js';
 import type { ConfigInput, SessionActions } from '../../core/sessions/session-actions.js';
+import type { WebhookActions } from '../../core/webhook-actions/webhook-actions.js';
 import { sessionCommand } from '../commands.js';
 import { readString } from '../params.js';
 import { actionRoute } from '../route-table.js';
@@ -18,11 +19,14 @@ interface ConfigBody {
   webhookSecret?: string | null;
   events?: string[] | null;
   autoStart?: boolean;
+  sendIntervalMs?: number | null;
+  sendJitterMs?: number | null;
   preflight?: boolean;
   preflightVerify?: boolean;
 }
 
-export function sessionRoutes(sessions: SessionActions): FastifyPluginAsync {
+/** `webhookActions`: lists with each delivery the actions its reply asked for (`actions`). */
+export function sessionRoutes(sessions: SessionActions, webhookActions?: Pick<WebhookActions, 'withActions'>): FastifyPluginAsync {
   return async (app) => {
     app.route(
       actionRoute('createSession', {
@@ -89,6 +93,8 @@ export function sessionRoutes(sessions: SessionActions): FastifyPluginAsync {
               webhookSecret: { type: ['string', 'null'], maxLength: 256 },
               events: { type: ['array', 'null'], items: { type: 'string' }, maxItems: 64 },
               autoStart: { type: 'boolean' },
+              sendIntervalMs: { type: ['integer', 'null'], minimum: 0, maximum: 600_000, description: 'minimum pause between two sends of this session (null: WAYGATE_SEND_INTERVAL_MS)' },
+              sendJitterMs: { type: ['integer', 'null'], minimum: 0, maximum: 600_000, description: 'random extra pause up to this many ms (null: WAYGATE_SEND_JITTER_MS)' },
               preflight: { type: 'boolean' },
               preflightVerify: { type: 'boolean' }
             }
@@ -101,6 +107,8 @@ export function sessionRoutes(sessions: SessionActions): FastifyPluginAsync {
             secret: body.webhookSecret,
             events: body.events,
             autoStart: body.autoStart,
+            sendIntervalMs: body.sendIntervalMs,
+            sendJitterMs: body.sendJitterMs,
             preflight: body.preflight || body.preflightVerify
           };
           return answer(reply, configView(await sessions.configure(sessionCommand(request, 'sessions'), input)));
@@ -120,7 +128,8 @@ export function sessionRoutes(sessions: SessionActions): FastifyPluginAsync {
 
     app.get('/session/webhooks/deliveries', { schema: { tags: TAGS, summary: 'Webhook deliveries of a session, newest first', querystring: { ...sessionQuery, properties: { ...sessionQuery.properties, limit: { type: 'integer', minimum: 1, maximum: 500 } } } } }, async (request, reply) => {
       const limit = (request.query as { limit?: number }).limit ?? 100;
-      return reply.envelope('SUCCESS', 'Webhook deliveries', await sessions.deliveries(sessionCommand(request, 'sessions'), limit));
+      const deliveries = await sessions.deliveries(sessionCommand(request, 'sessions'), limit);
+      return reply.envelope('SUCCESS', 'Webhook deliveries', webhookActions ? await webhookActions.withActions(deliveries) : deliveries);
     });
 
     app.post('/session/webhooks/replay', { schema: { tags: TAGS, summary: 'Deliver one event again, or every failed/dead delivery since a time', body: { type: 'object', properties: { ...sessionQuery.properties, eventId: { type: 'string' }, since: { type: 'integer', minimum: 0, maximum: 8_640_000_000_000_000, description: 'epoch ms' } } } } }, async (request, reply) => {

@@ -1,14 +1,15 @@
 // What a simulated phone sends, from a control-API request body: the chat it addresses and the message,
 // built with Baileys' own generateWAMessage so it is shaped exactly like a WhatsApp client's (reactions,
-// edits, revokes, replies, polls, locations, contacts, images uploaded encrypted to the media host), and
-// encrypted poll votes, which Baileys has no builder for.
+// edits, revokes, replies, polls, locations, contacts, and images, videos, audio, documents and stickers
+// uploaded encrypted to the media host), and encrypted poll votes, which Baileys has no builder for.
 import { generateMessageIDV2, generateWAMessage, isJidGroup, jidNormalizedUser, type AnyMessageContent, type proto } from 'baileys';
 import { silentLogger } from '../logger.js';
 import type { SandboxNetwork } from '../network.js';
 import { phoneUploader } from '../routing/media.js';
 import { castVote, pollOf } from '../routing/poll-votes.js';
 import type { PhoneMessageRequest } from '../routing/phone-send.js';
-import type { Account, PhoneMessage } from '../world/accounts.js';
+import type { Account } from '../world/accounts.js';
+import type { PhoneMessage } from '../world/phone-inbox.js';
 import { ControlError } from './api.js';
 
 export interface SendBody {
@@ -18,14 +19,42 @@ export interface SendBody {
   poll?: { name: string; options: string[]; selectableCount?: number };
   location?: { latitude: number; longitude: number; name?: string };
   contact?: { displayName: string; vcard: string };
-  image?: { base64: string; mimetype?: string; caption?: string };
+  image?: PhoneMedia;
+  video?: PhoneMedia;
+  audio?: PhoneMedia;
+  document?: PhoneMedia;
+  sticker?: PhoneMedia;
   edit?: { messageId: string; text: string };
   revoke?: { messageId: string };
   pollVote?: { messageId: string; options: string[] };
   replyTo?: string;
 }
 
-export const CONTENT_FIELDS = ['text', 'reaction', 'poll', 'location', 'contact', 'image', 'edit', 'revoke', 'pollVote'] as const;
+/** Media a phone sends, and the options each kind takes besides the file (base64) and its mimetype. */
+export const MEDIA_OPTIONS = {
+  image: ['caption'],
+  video: ['caption', 'gifPlayback'],
+  audio: ['ptt'],
+  document: ['caption', 'fileName'],
+  sticker: []
+} as const;
+
+export type MediaKind = keyof typeof MEDIA_OPTIONS;
+export type MediaOption = (typeof MEDIA_OPTIONS)[MediaKind][number];
+
+export interface PhoneMedia {
+  base64: string;
+  /** Baileys' default otherwise: image/jpeg, video/mp4, audio/ogg; codecs=opus, application/pdf, image/webp */
+  mimetype?: string;
+  caption?: string;
+  gifPlayback?: boolean;
+  ptt?: boolean;
+  fileName?: string;
+}
+
+const MEDIA_KINDS = Object.keys(MEDIA_OPTIONS) as MediaKind[];
+
+export const CONTENT_FIELDS = ['text', 'reaction', 'poll', 'location', 'contact', ...MEDIA_KINDS, 'edit', 'revoke', 'pollVote'] as const;
 
 /** `to` as a phone number, PN JID, LID JID or group JID → the chat JID the phone addresses. */
 export function chatJid(network: SandboxNetwork, to: string): string {
@@ -39,7 +68,7 @@ export function chatJid(network: SandboxNetwork, to: string): string {
 }
 
 function referenced(account: Account, chat: string, messageId: string, field: string): { key: proto.IMessageKey; target: PhoneMessage } {
-  const target = account.findMessage(messageId);
+  const target = account.inbox.find(messageId);
   if (!target) throw new ControlError(404, `${field}: ${account.phone} has no message ${messageId} in its chats`);
   const key: proto.IMessageKey = { remoteJid: chat, fromMe: target.fromMe, id: target.id };
   if (isJidGroup(chat) && !target.fromMe && target.participant) key.participant = target.participant;
@@ -58,6 +87,13 @@ function vote(network: SandboxNetwork, account: Account, chat: string, { message
   return { message: castVote(network, account, target, key, poll, options) };
 }
 
+function mediaContent(kind: MediaKind, { base64, ...options }: PhoneMedia): AnyMessageContent {
+  const file = Buffer.from(base64, 'base64');
+  if (!file.length) throw new ControlError(400, `${kind}.base64 must be the base64 of a non-empty file`);
+  // The request schema lets through only the options this kind takes.
+  return { [kind]: file, ...options } as AnyMessageContent;
+}
+
 function content(network: SandboxNetwork, account: Account, chat: string, body: SendBody): Built {
   if (body.text !== undefined) return { content: { text: body.text } };
   if (body.reaction) return { content: { react: { key: referenced(account, chat, body.reaction.messageId, 'reaction').key, text: body.reaction.emoji } } };
@@ -71,11 +107,8 @@ function content(network: SandboxNetwork, account: Account, chat: string, body: 
     return { content: { location: { degreesLatitude: latitude, degreesLongitude: longitude, ...(name ? { name } : {}) } } };
   }
   if (body.contact) return { content: { contacts: { displayName: body.contact.displayName, contacts: [{ displayName: body.contact.displayName, vcard: body.contact.vcard }] } } };
-  if (body.image) {
-    const image = Buffer.from(body.image.base64, 'base64');
-    if (!image.length) throw new ControlError(400, 'image.base64 must be the base64 of a non-empty image file');
-    return { content: { image, mimetype: body.image.mimetype ?? 'image/jpeg', ...(body.image.caption ? { caption: body.image.caption } : {}) } };
-  }
+  const mediaKind = MEDIA_KINDS.find((kind) => body[kind]);
+  if (mediaKind) return { content: mediaContent(mediaKind, body[mediaKind]!) };
   if (body.pollVote) return vote(network, account, chat, body.pollVote);
   if (body.edit) {
     const { key, target } = referenced(account, chat, body.edit.messageId, 'edit');

@@ -1,19 +1,36 @@
 // Control routes for what simulated phones write and read: send a message as an account's phone, list what
-// that phone has in its chats (decrypted, with the receipts its own messages got), and send read/played
-// receipts for messages it received.
-import { isJidGroup, jidNormalizedUser, proto, type BinaryNode } from 'baileys';
+// that phone has in its chats (decrypted and summarised, with the receipts its own messages got), look one
+// message up, and send read/played receipts for messages it received.
 import type { FastifyInstance } from 'fastify';
-import { node, unixNow, type Attrs } from '../stanza.js';
 import { attachMediaHost } from '../routing/media.js';
+import { sendPhoneReceipts, type PhoneReceiptType } from '../routing/phone-receipts.js';
 import { sendFromPhone } from '../routing/phone-send.js';
-import { routeReceipt } from '../routing/receipts.js';
 import { RelayRefusal } from '../routing/relay.js';
-import type { PhoneMessage } from '../world/accounts.js';
+import type { PhoneMessage } from '../world/phone-inbox.js';
 import { accountOrThrow } from './accounts.js';
 import { ControlError, type ControlDeps } from './api.js';
-import { buildPhoneMessage, chatJid, type SendBody } from './message-content.js';
+import { describeMessage } from './describe-message.js';
+import { buildPhoneMessage, chatJid, MEDIA_OPTIONS, type MediaOption, type SendBody } from './message-content.js';
+import { byAuthor, inChat, sentSince, type MessageFilter } from './message-filters.js';
 
 const idRef = { type: 'object', required: ['messageId'], properties: { messageId: { type: 'string', minLength: 1 } } };
+
+const MEDIA_OPTION_SCHEMAS: Record<MediaOption, object> = {
+  caption: { type: 'string' },
+  gifPlayback: { type: 'boolean' },
+  ptt: { type: 'boolean' },
+  fileName: { type: 'string', minLength: 1 }
+};
+
+function mediaSchema(options: readonly MediaOption[]) {
+  return {
+    type: 'object',
+    required: ['base64'],
+    additionalProperties: false,
+    properties: { base64: { type: 'string', minLength: 1 }, mimetype: { type: 'string', minLength: 1 }, ...Object.fromEntries(options.map((o) => [o, MEDIA_OPTION_SCHEMAS[o]])) }
+  };
+}
+
 const sendSchema = {
   type: 'object',
   required: ['to'],
@@ -29,7 +46,7 @@ const sendSchema = {
     },
     location: { type: 'object', required: ['latitude', 'longitude'], properties: { latitude: { type: 'number', minimum: -90, maximum: 90 }, longitude: { type: 'number', minimum: -180, maximum: 180 }, name: { type: 'string' } } },
     contact: { type: 'object', required: ['displayName', 'vcard'], properties: { displayName: { type: 'string', minLength: 1 }, vcard: { type: 'string', minLength: 1 } } },
-    image: { type: 'object', required: ['base64'], properties: { base64: { type: 'string', minLength: 1 }, mimetype: { type: 'string' }, caption: { type: 'string' } } },
+    ...Object.fromEntries(Object.entries(MEDIA_OPTIONS).map(([kind, options]) => [kind, mediaSchema(options)])),
     edit: { ...idRef, required: ['messageId', 'text'], properties: { ...idRef.properties, text: { type: 'string', minLength: 1 } } },
     revoke: idRef,
     pollVote: { ...idRef, required: ['messageId', 'options'], properties: { ...idRef.properties, options: { type: 'array', items: { type: 'string' } } } },
@@ -43,40 +60,12 @@ const receiptSchema = {
   properties: { chat: { type: 'string', minLength: 1 }, ids: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }, type: { type: 'string', enum: ['read', 'played'] } }
 };
 
-function textOf(message: proto.IMessage): string | undefined {
-  const edited = message.protocolMessage?.editedMessage;
-  const m = edited ?? message;
-  return m.conversation ?? m.extendedTextMessage?.text ?? m.imageMessage?.caption ?? m.videoMessage?.caption ?? m.documentMessage?.caption ?? undefined;
-}
+const listQuerySchema = {
+  type: 'object',
+  properties: { chat: { type: 'string', minLength: 1 }, from: { type: 'string', minLength: 1 }, since: { type: 'integer', minimum: 0 } }
+};
 
-export function describeMessage(message: PhoneMessage) {
-  const text = textOf(message.message);
-  return {
-    id: message.id,
-    from: message.from,
-    fromMe: message.fromMe,
-    chat: message.chat,
-    ...(message.participant ? { participant: message.participant } : {}),
-    timestamp: message.timestamp,
-    type: message.type,
-    message: proto.Message.decode(proto.Message.encode(message.message).finish()).toJSON(),
-    ...(text !== undefined ? { text } : {}),
-    ...(message.media ? { media: message.media } : {}),
-    ...(message.vote ? { vote: message.vote } : {}),
-    receipts: message.receipts
-  };
-}
-
-/** Receipts the phone sends for messages it received, one per original sender as WhatsApp clients do. */
-function receiptsFor(chat: string, messages: PhoneMessage[], type: string): BinaryNode[] {
-  const byAuthor = new Map<string, PhoneMessage[]>();
-  for (const message of messages) byAuthor.set(message.fromDevice, [...(byAuthor.get(message.fromDevice) ?? []), message]);
-  return [...byAuthor.values()].map((batch) => {
-    const [first, ...rest] = batch as [PhoneMessage, ...PhoneMessage[]];
-    const attrs: Attrs = isJidGroup(chat) ? { to: chat, participant: first.participant ?? first.from } : { to: first.from };
-    return node('receipt', { ...attrs, id: first.id, type, t: unixNow() }, rest.length ? [node('list', {}, rest.map((m) => node('item', { id: m.id })))] : undefined);
-  });
-}
+type ListQuery = { chat?: string; from?: string; since?: number };
 
 export function messageRoutes(app: FastifyInstance, deps: ControlDeps): void {
   const { network } = deps;
@@ -95,23 +84,36 @@ export function messageRoutes(app: FastifyInstance, deps: ControlDeps): void {
     return { id: built.id };
   });
 
-  app.get<{ Params: { phone: string } }>('/sandbox/v1/accounts/:phone/messages', async (request) => ({
-    messages: accountOrThrow(deps, request.params.phone).inbox.map(describeMessage)
-  }));
+  app.get<{ Params: { phone: string }; Querystring: ListQuery }>('/sandbox/v1/accounts/:phone/messages', { schema: { querystring: listQuerySchema } }, async (request) => {
+    const account = accountOrThrow(deps, request.params.phone);
+    const { chat, from, since } = request.query;
+    const filters: MessageFilter[] = [
+      ...(chat ? [inChat(network, chat)] : []),
+      ...(from ? [byAuthor(network, from)] : []),
+      ...(since !== undefined ? [sentSince(since)] : [])
+    ];
+    return { messages: [...account.inbox].filter((m) => filters.every((matches) => matches(m))).map(describeMessage) };
+  });
 
-  app.post<{ Params: { phone: string }; Body: { chat: string; ids: string[]; type: 'read' | 'played' } }>(
+  app.get<{ Params: { phone: string; id: string } }>('/sandbox/v1/accounts/:phone/messages/:id', async (request) => {
+    const account = accountOrThrow(deps, request.params.phone);
+    const message = account.inbox.find(request.params.id);
+    if (!message) throw new ControlError(404, `${account.phone} has no message ${request.params.id} in its chats (it may not have arrived yet)`);
+    return describeMessage(message);
+  });
+
+  app.post<{ Params: { phone: string }; Body: { chat: string; ids: string[]; type: PhoneReceiptType } }>(
     '/sandbox/v1/accounts/:phone/receipts',
     { schema: { body: receiptSchema } },
     async (request) => {
       const account = accountOrThrow(deps, request.params.phone);
-      const chat = chatJid(network, request.body.chat);
-      const chatAccount = isJidGroup(chat) ? undefined : network.accounts.resolve(chat)?.account;
-      const inChat = (m: PhoneMessage) => (chatAccount ? network.accounts.resolve(m.chat)?.account === chatAccount : jidNormalizedUser(m.chat) === chat);
-      const messages = request.body.ids.map((id) => account.inbox.find((m) => m.id === id && !m.fromMe && inChat(m)));
-      const missing = request.body.ids.filter((_, i) => !messages[i]);
-      if (missing.length) throw new ControlError(404, `${account.phone} received no message ${missing.join(', ')} in ${request.body.chat}`);
-      for (const receipt of receiptsFor(chat, messages as PhoneMessage[], request.body.type)) routeReceipt(network, { account, device: 0 }, receipt);
-      return { sent: request.body.ids.length };
+      const { chat, ids, type } = request.body;
+      const isInChat = inChat(network, chat);
+      const messages = ids.map((id) => account.inbox.withId(id).find((m) => !m.fromMe && isInChat(m)));
+      const missing = ids.filter((_, i) => !messages[i]);
+      if (missing.length) throw new ControlError(404, `${account.phone} received no message ${missing.join(', ')} in ${chat}`);
+      sendPhoneReceipts(network, account, chatJid(network, chat), messages as PhoneMessage[], type);
+      return { sent: ids.length };
     }
   );
 }

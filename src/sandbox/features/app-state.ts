@@ -1,9 +1,10 @@
 // App-state sync (`w:sync:app:state`): stores the patches clients push (archive, pin, mute, read, star,
 // delete…) per account and collection, and serves them to devices syncing from an older version; the
-// account's other devices get a `server_sync` notification to resync.
+// account's other devices get a `server_sync` notification to resync, and its phone reads them.
 import { proto, type BinaryNode } from 'baileys';
 import type { StanzaRouter } from '../router.js';
 import { child, childrenNamed, contentBytes, node, stanzaId } from '../stanza.js';
+import { readPatchOnPhone } from '../routing/phone-app-state.js';
 
 /**
  * The server numbers patches: a client stamps none on its push, and a syncing client without a per-patch
@@ -16,16 +17,21 @@ function stamped(patch: Buffer, version: number): Buffer {
 }
 
 export function appStateFeature(router: StanzaRouter): void {
-  router.iq('w:sync:app:state:sync', ({ account, network, companion }, iq) => {
+  router.iq('w:sync:app:state:sync', async ({ account, network, companion }, iq) => {
     const answers: BinaryNode[] = [];
     const pushedTo: string[] = [];
+    const forPhone: { name: string; patch: Buffer }[] = [];
     for (const collection of childrenNamed(child(iq, 'sync'), 'collection')) {
       const name = collection.attrs.name ?? '';
       const patches = account.appState.get(name) ?? [];
       account.appState.set(name, patches);
       const pushed = childrenNamed(collection, 'patch').map(contentBytes).filter((p): p is Buffer => !!p);
       if (pushed.length) {
-        for (const patch of pushed) patches.push(stamped(patch, patches.length + 1));
+        for (const patch of pushed) {
+          const numbered = stamped(patch, patches.length + 1);
+          patches.push(numbered);
+          forPhone.push({ name, patch: numbered });
+        }
         pushedTo.push(name);
         answers.push(node('collection', { name, version: String(patches.length) }));
         continue;
@@ -42,6 +48,8 @@ export function appStateFeature(router: StanzaRouter): void {
         companion
       );
     }
+    // Versions and answers are settled above, before any await lets another push in.
+    for (const { name, patch } of forPhone) await readPatchOnPhone(network, account, name, patch);
     return [node('sync', {}, answers)];
   });
 }

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { getMediaKeys, normalizeMessageContent, type proto } from 'baileys';
 import type { MediaHost } from '../media/host.js';
 import type { SandboxNetwork } from '../network.js';
-import type { MediaSummary } from '../world/accounts.js';
+import type { DecryptedMedia } from '../world/phone-inbox.js';
 
 const MAC_LENGTH = 10;
 const MEDIA_FIELDS = {
@@ -39,12 +39,27 @@ export function phoneUploader(network: SandboxNetwork) {
   };
 }
 
-/** Downloads and decrypts the media of a received message; undefined when it carries none. */
-export async function openMedia(network: SandboxNetwork, message: proto.IMessage): Promise<MediaSummary | { error: string } | undefined> {
+type MediaField = keyof typeof MEDIA_FIELDS;
+
+/** One read shape over the six media protos; each has a subset of these fields. */
+export type MediaProto = proto.Message.IImageMessage &
+  proto.Message.IVideoMessage &
+  proto.Message.IAudioMessage &
+  proto.Message.IDocumentMessage &
+  proto.Message.IStickerMessage;
+
+/** The media part of a message (image, video, video note, audio, document or sticker), if it has one. */
+export function mediaPart(message: proto.IMessage): { field: MediaField; media: MediaProto } | undefined {
   const content = normalizeMessageContent(message);
-  const field = content && (Object.keys(MEDIA_FIELDS) as (keyof typeof MEDIA_FIELDS)[]).find((key) => content[key]);
-  if (!content || !field) return undefined;
-  const media = content[field]!;
+  const field = content && (Object.keys(MEDIA_FIELDS) as MediaField[]).find((key) => content[key]);
+  return content && field ? { field, media: content[field] as MediaProto } : undefined;
+}
+
+/** Downloads and decrypts the media of a received message; undefined when it carries none. */
+export async function openMedia(network: SandboxNetwork, message: proto.IMessage): Promise<DecryptedMedia | { error: string } | undefined> {
+  const part = mediaPart(message);
+  if (!part) return undefined;
+  const { field, media } = part;
   if (!media.directPath || !media.mediaKey) return { error: 'the message has no directPath or mediaKey' };
   const blob = mediaHostOf(network).get(media.directPath);
   if (!blob || blob.length <= MAC_LENGTH) return { error: `nothing stored at ${media.directPath}` };
@@ -60,5 +75,5 @@ export async function openMedia(network: SandboxNetwork, message: proto.IMessage
   const plain = Buffer.concat([decipher.update(encrypted), decipher.final()]);
   const sha256 = createHash('sha256').update(plain).digest();
   if (media.fileSha256 && !sha256.equals(Buffer.from(media.fileSha256))) return { error: 'fileSha256 does not match the decrypted bytes' };
-  return { ...(media.mimetype ? { mimetype: media.mimetype } : {}), size: plain.length, sha256: sha256.toString('hex') };
+  return { size: plain.length, sha256: sha256.toString('hex'), verified: !!media.fileSha256 };
 }

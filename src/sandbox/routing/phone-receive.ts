@@ -1,13 +1,16 @@
 // A simulated phone receiving a `<message>`: it decrypts every `<enc>` with its own Signal state (1:1
-// sessions, sender keys from SKDMs), unwraps own-device copies, keeps the message in its chats, downloads
-// media, counts poll votes, and answers with a delivery receipt as a phone does.
+// sessions, sender keys from SKDMs), unwraps own-device copies, keeps the message in its chats (counting
+// duplicates), downloads media, counts poll votes, and answers with a delivery receipt as a phone does, plus
+// a read receipt when its settings say so.
 import { getContentType, isJidGroup, normalizeMessageContent, proto, unpadRandomMax16, type BinaryNode } from 'baileys';
 import type { SandboxNetwork } from '../network.js';
 import { childrenNamed, contentBytes, node } from '../stanza.js';
-import type { Account, DeviceAddress, PhoneMessage } from '../world/accounts.js';
-import { bareJid } from './addressing.js';
+import type { Account, DeviceAddress } from '../world/accounts.js';
+import type { PhoneMessage } from '../world/phone-inbox.js';
+import { bareJid, sameDevice } from './addressing.js';
 import { sessionJid } from './encrypt.js';
 import { openMedia } from './media.js';
+import { sendPhoneReceipts } from './phone-receipts.js';
 import { readVote } from './poll-votes.js';
 import { routeReceipt } from './receipts.js';
 
@@ -33,26 +36,43 @@ async function processOnPhone(network: SandboxNetwork, account: Account, stanza:
   // A pure sender-key distribution (e.g. ahead of a retried group message) carries nothing to keep.
   if (!type) return;
   const fromMe = sender.account === account;
-  // A resend (after a retry receipt) of a message the phone already has is acknowledged again, not kept twice.
-  if (!account.inbox.some((m) => m.id === id && m.fromDevice === author)) {
-    const entry: PhoneMessage = {
-      id,
-      from: bareJid(author),
-      fromDevice: author,
-      fromMe,
-      chat: group ?? (fromMe && stanza.attrs.recipient ? stanza.attrs.recipient : bareJid(from)),
-      ...(group ? { participant: bareJid(author) } : {}),
-      timestamp: Number(stanza.attrs.t ?? 0),
-      type,
-      message,
-      receipts: []
-    };
+  const chat = group ?? (fromMe && stanza.attrs.recipient ? stanza.attrs.recipient : bareJid(from));
+  // The same id again from the same device (a resend after a crash, or after a retry) is one message, seen twice.
+  const known = account.inbox.withId(id).find((m) => isFrom(network, m, sender));
+  if (known) known.copies++;
+  const entry: PhoneMessage = known ?? {
+    id,
+    from: bareJid(author),
+    fromDevice: author,
+    fromMe,
+    chat,
+    ...(group ? { participant: bareJid(author) } : {}),
+    timestamp: Number(stanza.attrs.t ?? 0),
+    type,
+    message,
+    copies: 1,
+    receipts: []
+  };
+  if (!known) {
     const media = await openMedia(network, message).catch((error: Error) => ({ error: error.message }));
     if (media) entry.media = media;
     if (message.pollUpdateMessage) entry.vote = readVote(network, account, sender.account, message.pollUpdateMessage);
-    account.keep(entry);
+    account.inbox.keep(entry);
   }
-  if (!fromMe) routeReceipt(network, { account, device: 0 }, node('receipt', { to: group ?? from, id, ...(group ? { participant: author } : {}) }));
+  if (fromMe) return;
+  routeReceipt(network, { account, device: 0 }, node('receipt', { to: group ?? from, id, ...(group ? { participant: author } : {}) }));
+  if (!known && account.settings.autoRead && isReadable(message)) sendPhoneReceipts(network, account, chat, [entry], 'read');
+}
+
+function isFrom(network: SandboxNetwork, message: PhoneMessage, sender: DeviceAddress): boolean {
+  const device = network.accounts.resolve(message.fromDevice);
+  return !!device && sameDevice(device, sender);
+}
+
+/** Clients send read receipts for what shows as a message; reactions, votes, edits and revokes only change one. */
+function isReadable(message: proto.IMessage): boolean {
+  const content = normalizeMessageContent(message);
+  return !content?.reactionMessage && !content?.pollUpdateMessage && !content?.protocolMessage;
 }
 
 async function decrypt(account: Account, stanza: BinaryNode, author: string, sender: DeviceAddress, group: string | undefined): Promise<proto.IMessage> {

@@ -4,7 +4,8 @@
 import { extractE2ESessionFromRetryReceipt, type BinaryNode, type proto } from 'baileys';
 import type { SandboxNetwork } from '../network.js';
 import { child, node } from '../stanza.js';
-import type { Account, DeviceAddress, PhoneMessage } from '../world/accounts.js';
+import type { Account, DeviceAddress } from '../world/accounts.js';
+import type { PhoneMessage } from '../world/phone-inbox.js';
 import { deviceJid, formOf } from './addressing.js';
 import { encryptFor, sessionJid } from './encrypt.js';
 import { groupSenderJid, stanzaType } from './phone-send.js';
@@ -13,7 +14,7 @@ import { relayFromPhone } from './relay.js';
 export function resendFromPhone(network: SandboxNetwork, account: Account, asker: DeviceAddress, receipt: BinaryNode, group: string | undefined): void {
   account
     .onPhone(async () => {
-      const original = account.findMessage(receipt.attrs.id ?? '', true);
+      const original = account.inbox.find(receipt.attrs.id ?? '', true);
       if (!original) {
         network.logger.info({ phone: account.phone, id: receipt.attrs.id }, 'retry receipt for a message the phone does not have');
         return;

@@ -40,7 +40,7 @@ export function sendFromPhone(network: SandboxNetwork, account: Account, request
     const built: Built = group ? await groupStanza(network, account, request, form) : { stanza: await directStanza(network, account, request, form) };
     relayFromPhone(network, account, built.stanza);
     built.delivered?.();
-    account.keep({
+    account.inbox.keep({
       id: request.id,
       from: userJid(account, form),
       fromDevice: deviceJid({ account, device: 0 }, form),
@@ -49,6 +49,7 @@ export function sendFromPhone(network: SandboxNetwork, account: Account, request
       timestamp: Number(unixNow()),
       type: getContentType(normalizeMessageContent(request.message)) ?? 'unknown',
       message: request.message,
+      copies: 1,
       receipts: []
     });
   });

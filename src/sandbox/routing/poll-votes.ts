@@ -4,7 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { aesEncryptGCM, decryptPollVote, hmacSign, normalizeMessageContent, proto } from 'baileys';
 import type { SandboxNetwork } from '../network.js';
-import type { Account, PhoneMessage } from '../world/accounts.js';
+import type { Account } from '../world/accounts.js';
+import type { PhoneMessage } from '../world/phone-inbox.js';
 
 export interface VoteContext {
   pollId: string;
@@ -21,10 +22,15 @@ export interface Poll {
 
 const optionHash = (name: string) => createHash('sha256').update(name).digest();
 
+/** The poll in a message's (normalized) content, whichever version Baileys built (V3 single choice, V2 announcement groups). */
+export function pollCreationOf(content: proto.IMessage | undefined): proto.Message.IPollCreationMessage | undefined {
+  return content?.pollCreationMessage ?? content?.pollCreationMessageV2 ?? content?.pollCreationMessageV3 ?? content?.pollCreationMessageV5 ?? undefined;
+}
+
 /** The options and message secret of a poll creation message, if it is one. */
 export function pollOf(message: PhoneMessage): Poll | undefined {
   const content = normalizeMessageContent(message.message);
-  const creation = content?.pollCreationMessage ?? content?.pollCreationMessageV2 ?? content?.pollCreationMessageV3;
+  const creation = pollCreationOf(content);
   const secret = content?.messageContextInfo?.messageSecret ?? message.message.messageContextInfo?.messageSecret;
   if (!creation || !secret) return undefined;
   return { options: (creation.options ?? []).map((option) => option.optionName ?? ''), secret };
@@ -61,7 +67,7 @@ function creatorOf(network: SandboxNetwork, pollMessage: PhoneMessage): string {
 /** What a simulated phone records for a vote it received: the chosen options, or why it could not count it. */
 export function readVote(network: SandboxNetwork, phone: Account, voter: Account, update: proto.Message.IPollUpdateMessage): PhoneMessage['vote'] {
   const pollId = update.pollCreationMessageKey?.id ?? '';
-  const pollMessage = phone.findMessage(pollId);
+  const pollMessage = phone.inbox.find(pollId);
   const poll = pollMessage && pollOf(pollMessage);
   if (!poll || !update.vote) return { error: `no poll ${pollId} in this phone's chats` };
   try {

@@ -47,7 +47,7 @@ export function routeReceipt(network: SandboxNetwork, from: DeviceAddress, recei
   if (!status || author.account === from.account) return;
   // Each of the reader's devices sends its own receipt; the sender hears once per reader and type.
   const fresh = ids.filter((id) => {
-    const copy = author.account.findMessage(id, true);
+    const copy = author.account.inbox.find(id, true);
     if (copy?.receipts.some((r) => r.type === status && r.from === reader)) return false;
     copy?.receipts.push({ type: status, from: reader, t });
     return true;

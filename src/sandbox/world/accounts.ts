@@ -1,13 +1,14 @@
 // The sandbox's WhatsApp users: each account has a phone number, a LID, a simulated primary phone (device 0)
 // and the companion devices linked to it (real clients such as Baileys). Lookups accept PN or LID forms.
 import { randomBytes, randomInt } from 'node:crypto';
-import { jidDecode, type BinaryNode, type proto } from 'baileys';
+import { jidDecode, type BinaryNode } from 'baileys';
+import { PhoneInbox } from './phone-inbox.js';
 import { SignalParty, type KeyBundle, type LidLookup } from './signal-party.js';
 
 export const PN_SERVER = 's.whatsapp.net';
 export const LID_SERVER = 'lid';
 const MAX_OFFLINE_STANZAS = 5_000;
-const MAX_PHONE_MESSAGES = 10_000;
+const MAX_APP_STATE_MUTATIONS = 1_000;
 
 export interface CompanionKeys {
   registrationId: number;
@@ -32,48 +33,32 @@ export interface Companion {
   deviceIdentity?: Buffer;
 }
 
-export interface MessageReceipt {
-  /** delivery, read or played */
-  type: string;
-  /** the user JID whose device sent the receipt */
-  from: string;
-  t: number;
-}
-
-/** What the simulated phone decrypted from an encrypted media message it received. */
-export interface MediaSummary {
-  mimetype?: string;
-  size: number;
-  /** hex SHA-256 of the decrypted bytes */
-  sha256: string;
-}
-
-/** A message in the simulated phone's chats: one it received, or one the account sent (from any device). */
-export interface PhoneMessage {
-  id: string;
-  /** the author's user JID, in the form (PN or LID) the message was addressed with */
-  from: string;
-  fromDevice: string;
-  fromMe: boolean;
-  chat: string;
-  participant?: string;
-  timestamp: number;
-  /** content type: conversation, extendedTextMessage, imageMessage, reactionMessage, protocolMessage… */
-  type: string;
-  message: proto.IMessage;
-  media?: MediaSummary | { error: string };
-  /** for a poll vote: the options the voter chose, decrypted with the poll's secret */
-  vote?: { pollId: string; options: string[] } | { error: string };
-  receipts: MessageReceipt[];
-}
-
 export type PresenceType = 'available' | 'unavailable';
+
+/** How the simulated phone behaves on its own, set through the control API. */
+export interface PhoneSettings {
+  /** send a read receipt for every message it receives, as if its user had the chat open */
+  autoRead: boolean;
+}
+
+/** One app-state mutation the account's devices pushed, as the phone decrypted it. */
+export interface AppStateMutation {
+  collection: string;
+  /** the patch version the server stamped */
+  version: number;
+  operation: 'set' | 'remove';
+  /** the mutation index, e.g. ["star", chat, messageId, fromMe, participant] */
+  index: string[];
+  /** the SyncActionValue as JSON */
+  value: Record<string, unknown>;
+}
 
 export class Account {
   readonly companions = new Map<number, Companion>();
   readonly phoneParty: SignalParty;
-  /** the phone's chats, oldest first */
-  readonly inbox: PhoneMessage[] = [];
+  /** the phone's chats */
+  readonly inbox = new PhoneInbox();
+  readonly settings: PhoneSettings = { autoRead: false };
   presence: { type: PresenceType; lastSeen: number } = { type: 'unavailable', lastSeen: Math.floor(Date.now() / 1000) };
   /** companions subscribed to this account's presence, with the JID form they subscribed with */
   readonly presenceSubscribers = new Map<Companion, string>();
@@ -98,6 +83,8 @@ export class Account {
   readonly appState = new Map<string, Buffer[]>();
   /** the key the phone shares with companions to encrypt app-state patches */
   readonly appStateKey = { id: randomBytes(6), data: randomBytes(32) };
+  /** what those patches say, decrypted by the phone, oldest first (bounded) */
+  readonly appStateMutations: AppStateMutation[] = [];
   business?: { description: string; email?: string; website?: string[]; category?: string; address?: string };
   private nextDeviceId = 1;
 
@@ -155,17 +142,9 @@ export class Account {
     return run;
   }
 
-  keep(message: PhoneMessage): void {
-    if (this.inbox.length >= MAX_PHONE_MESSAGES) this.inbox.shift();
-    this.inbox.push(message);
-  }
-
-  findMessage(id: string, fromMe?: boolean): PhoneMessage | undefined {
-    for (let i = this.inbox.length - 1; i >= 0; i--) {
-      const message = this.inbox[i]!;
-      if (message.id === id && (fromMe === undefined || message.fromMe === fromMe)) return message;
-    }
-    return undefined;
+  recordMutation(mutation: AppStateMutation): void {
+    if (this.appStateMutations.length >= MAX_APP_STATE_MUTATIONS) this.appStateMutations.shift();
+    this.appStateMutations.push(mutation);
   }
 
   queueOffline(companion: Companion, node: BinaryNode): void {

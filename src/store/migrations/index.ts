@@ -5,6 +5,8 @@ import type { Dialect } from '../database.js';
 import * as initial from './2026-11-23-initial.js';
 import * as invites from './2026-11-24-invites.js';
 import * as webhookLanes from './2026-11-25-webhook-lanes.js';
+import * as messaging from './2026-12-05-messaging.js';
+import * as webhookActions from './2026-12-05-webhook-actions.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -14,6 +16,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-23-initial': initial,
   '2026-11-24-invites': invites,
   '2026-11-25-webhook-lanes': webhookLanes,
+  '2026-12-05-messaging': messaging,
+  '2026-12-05-webhook-actions': webhookActions,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

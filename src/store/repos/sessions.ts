@@ -25,6 +25,9 @@ export interface Session {
   meLid: string | null;
   meName: string | null;
   lastConnectedAt: number | null;
+  /** send pacing for this session; null uses the gateway's defaults */
+  sendIntervalMs: number | null;
+  sendJitterMs: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -50,6 +53,8 @@ function toSession(row: SessionRow): Session {
     meLid: row.me_lid,
     meName: row.me_name,
     lastConnectedAt: row.last_connected_at,
+    sendIntervalMs: row.send_interval_ms,
+    sendJitterMs: row.send_jitter_ms,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -73,6 +78,8 @@ function toRowPatch(patch: SessionPatch): SessionRowUpdate {
   if (patch.meLid !== undefined) row.me_lid = patch.meLid;
   if (patch.meName !== undefined) row.me_name = patch.meName;
   if (patch.lastConnectedAt !== undefined) row.last_connected_at = patch.lastConnectedAt;
+  if (patch.sendIntervalMs !== undefined) row.send_interval_ms = patch.sendIntervalMs;
+  if (patch.sendJitterMs !== undefined) row.send_jitter_ms = patch.sendJitterMs;
   return row;
 }
 
@@ -100,6 +107,8 @@ export async function createSession(db: Db, input: NewSession, now = Date.now())
     me_lid: null,
     me_name: null,
     last_connected_at: null,
+    send_interval_ms: null,
+    send_jitter_ms: null,
     ...toRowPatch(input),
     created_at: now,
     updated_at: now,

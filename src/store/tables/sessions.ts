@@ -32,6 +32,9 @@ export interface SessionsTable {
   me_lid: string | null;
   me_name: string | null;
   last_connected_at: number | null;
+  /** per-session send pacing; null uses WAYGATE_SEND_INTERVAL_MS / WAYGATE_SEND_JITTER_MS */
+  send_interval_ms: number | null;
+  send_jitter_ms: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -44,5 +44,7 @@ export const configView = ({ session, registry }: SessionRecord) =>
     webhookUrl: session.webhookUrl,
     webhookSecret: session.webhookSecret,
     events: session.webhookEvents,
-    autoStart: session.autoStart
+    autoStart: session.autoStart,
+    sendIntervalMs: session.sendIntervalMs,
+    sendJitterMs: session.sendJitterMs
   });

@@ -1,0 +1,112 @@
+// The compiled gateway (dist/main.js, built by `npm run bench`) as its own process, as users run it, wired to
+// a sandbox process; with the API calls a messaging benchmark needs: link sessions by QR, point their webhooks
+// at a receiver, send texts, read metrics.
+import type { ChildProcess } from 'node:child_process';
+import { okJson, requestJson, type Answer } from './http-json.js';
+import { startJsonChild, stopChild } from './processes.js';
+import { pollUntil } from './wall-clock.js';
+
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+const LINK_BATCH = 10;
+
+export interface SandboxEndpoints {
+  wsUrl: string;
+  controlUrl: string;
+  rootPublicKey: string;
+}
+
+export interface LinkedSession {
+  sessionId: string;
+  /** the session's own number (the sandbox account it is linked to) */
+  phone: string;
+}
+
+export class BenchGateway {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string
+  ) {}
+
+  static async start(sandbox: SandboxEndpoints, databaseEnv: Record<string, string>): Promise<BenchGateway> {
+    const env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      WAYGATE_ADMIN_KEY: ADMIN_KEY,
+      WAYGATE_NETWORK: 'sandbox',
+      WA_WS_URL: sandbox.wsUrl,
+      WA_TRUST_ROOT: sandbox.rootPublicKey,
+      // The webhook receiver is this bench on loopback, which the gateway refuses by default.
+      WAYGATE_WEBHOOK_ALLOW_PRIVATE: 'true',
+      ...databaseEnv
+    };
+    const { child, line } = await startJsonChild(['dist/main.js', 'start'], env, (l) => l.msg === 'listening', 'the gateway');
+    return new BenchGateway(child, line.url);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  api(method: string, path: string, body?: unknown): Promise<Answer> {
+    return requestJson(`${this.url}${path}`, method, body, { 'x-warest-api-key': ADMIN_KEY });
+  }
+
+  async ok(method: string, path: string, body?: unknown): Promise<any> {
+    const answer = await this.api(method, path, body);
+    if (answer.status >= 300) throw new Error(`gateway ${method} ${path} → ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  }
+
+  /** Creates an account per session in the sandbox and links each by QR; resolves once all are WORKING. */
+  async link(controlUrl: string, sessions: LinkedSession[]): Promise<void> {
+    const linkOne = async ({ sessionId, phone }: LinkedSession) => {
+      await okJson(`${controlUrl}/sandbox/v1/accounts`, 'POST', { phone, name: `Bench ${phone}` });
+      const created = await this.ok('GET', `/api/v1/session/create?sessionId=${sessionId}`);
+      await okJson(`${controlUrl}/sandbox/v1/accounts/${phone}/link`, 'POST', { qr: created.results[0].qrString });
+    };
+    for (let i = 0; i < sessions.length; i += LINK_BATCH) await Promise.all(sessions.slice(i, i + LINK_BATCH).map(linkOne));
+    await this.waitForWorking(sessions.length);
+  }
+
+  /** Points the sessions' webhooks (every event) at `url`; events stored before are not delivered to it. */
+  async setWebhook(sessionIds: string[], url: string): Promise<void> {
+    for (const sessionId of sessionIds) await this.ok('POST', `/api/v1/session/${sessionId}/config`, { webhookUrl: url, webhookSecret: 'bench-webhook-secret-0123456789' });
+  }
+
+  private async waitForWorking(count: number): Promise<void> {
+    let working = 0;
+    await pollUntil(
+      async () => {
+        const list = await this.ok('GET', '/api/v1/session/list');
+        working = list.results[0].items.filter((s: { status: string }) => s.status === 'WORKING').length;
+        return working >= count ? true : undefined;
+      },
+      { what: `${count} sessions WORKING`, timeoutMs: 120_000, intervalMs: 250, progress: () => `${working} are` }
+    );
+  }
+
+  /** A text through the API; resolves with its message id once the answer confirms it (sent, or queued if async). */
+  async sendText(sessionId: string, to: string, message: string, async: boolean): Promise<string> {
+    const answer = await this.api('POST', `/api/v1/messages/send/text${async ? '?async=true' : ''}`, { sessionId, to, message });
+    const result = answer.body?.results?.[0];
+    const confirmed = async ? answer.status === 202 && result?.state !== 'failed' : answer.status === 200 && result?.state === 'sent';
+    if (!confirmed || !result?.messageId) {
+      throw new Error(`send/text ${async ? '(async) ' : ''}from ${sessionId} to ${to} → ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
+    return result.messageId;
+  }
+
+  /** A gauge from /metrics (prom-client's default process metrics). */
+  async metric(name: string): Promise<number> {
+    const response = await fetch(`${this.url}/metrics`, { headers: { 'x-warest-api-key': ADMIN_KEY }, signal: AbortSignal.timeout(30_000) });
+    const text = await response.text();
+    const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
+    if (value === undefined) throw new Error(`/metrics has no ${name} (${response.status})`);
+    return Number(value);
+  }
+
+  stop(): Promise<void> {
+    return stopChild(this.child);
+  }
+}

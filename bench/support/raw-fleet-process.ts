@@ -1,0 +1,108 @@
+// The baseline side of the messaging benchmark, as its own process (as the gateway is): unmodified Baileys
+// clients (test/support/raw-client.ts, linked by QR like any device), driven over IPC by raw-fleet.ts. They send
+// texts with `sock.sendMessage`, each awaited to WhatsApp's server ack (what the gateway's sync answer waits for),
+// and note when each inbound message's `messages.upsert` fired.
+import { generateMessageIDV2, type BinaryNode, type WASocket } from 'baileys';
+import { RawClient, trustSandbox } from '../../test/support/raw-client.js';
+import { okJson } from './http-json.js';
+import { wallMs, withTimeout } from './wall-clock.js';
+
+const { FLEET_WS_URL, FLEET_CONTROL_URL, FLEET_TRUST_ROOT } = process.env;
+if (!FLEET_WS_URL || !FLEET_CONTROL_URL || !FLEET_TRUST_ROOT) throw new Error('FLEET_WS_URL, FLEET_CONTROL_URL and FLEET_TRUST_ROOT are required');
+trustSandbox(FLEET_TRUST_ROOT);
+// libsignal narrates session changes on the console (whole session records); the figures are all this
+// process should add to the bench's output, and its errors come back over IPC.
+console.info = console.warn = console.log = () => undefined;
+
+const ACK_TIMEOUT_MS = 15_000; // the gateway's default WAYGATE_SEND_TIMEOUT_MS
+const LINK_BATCH = 10;
+
+const clients: RawClient[] = [];
+const upsertedAt = new Map<string, number>();
+const awaitedAcks = new Map<string, { resolve(): void; reject(error: Error): void }>();
+const socketsWithAckListener = new WeakSet<WASocket>();
+
+function listenForAcks(sock: WASocket): void {
+  if (socketsWithAckListener.has(sock)) return;
+  socketsWithAckListener.add(sock);
+  sock.ws.on('CB:ack,class:message', ({ attrs }: BinaryNode) => {
+    const waiter = awaitedAcks.get(attrs.id!);
+    if (!waiter) return;
+    awaitedAcks.delete(attrs.id!);
+    if (attrs.error) waiter.reject(new Error(`the server refused ${attrs.id} (ack error ${attrs.error})`));
+    else waiter.resolve();
+  });
+}
+
+function serverAck(id: string): Promise<void> {
+  const acked = new Promise<void>((resolve, reject) => awaitedAcks.set(id, { resolve, reject }));
+  return withTimeout(acked, ACK_TIMEOUT_MS, `the server ack of ${id}`).finally(() => awaitedAcks.delete(id));
+}
+
+async function sendAndAwaitAck(client: RawClient, to: string, text: string): Promise<void> {
+  const sock = client.sock!;
+  listenForAcks(sock);
+  const id = generateMessageIDV2(sock.user?.id);
+  // Listening before the send: the ack can arrive before sendMessage resolves.
+  const acked = serverAck(id);
+  acked.catch(() => undefined);
+  await sock.sendMessage(`${to}@s.whatsapp.net`, { text }, { messageId: id });
+  await acked;
+}
+
+async function link(phone: string): Promise<RawClient> {
+  await okJson(`${FLEET_CONTROL_URL}/sandbox/v1/accounts`, 'POST', { phone, name: `Raw ${phone}` });
+  const client = new RawClient(FLEET_WS_URL!);
+  client.start();
+  await okJson(`${FLEET_CONTROL_URL}/sandbox/v1/accounts/${phone}/link`, 'POST', { qr: await client.waitForQr() });
+  await client.waitForOpen(60_000);
+  client.on('messages.upsert', ({ messages }: { messages: { key: { id?: string | null; fromMe?: boolean | null } }[] }) => {
+    const at = wallMs();
+    for (const { key } of messages) if (!key.fromMe && key.id && !upsertedAt.has(key.id)) upsertedAt.set(key.id, at);
+  });
+  return client;
+}
+
+/** RawClient keeps every event for its waiters; nothing here waits on old ones, so they are dropped. */
+function forgetEvents(): void {
+  for (const client of clients) client.events.length = 0;
+}
+
+const commands = {
+  async link({ phones }: { phones: string[] }): Promise<void> {
+    for (let i = 0; i < phones.length; i += LINK_BATCH) clients.push(...(await Promise.all(phones.slice(i, i + LINK_BATCH).map(link))));
+    forgetEvents();
+  },
+
+  /** Client i sends `perClient` texts to recipients[i], one at a time; the clients run in parallel. */
+  async sendTexts({ recipients, perClient, tag }: { recipients: string[]; perClient: number; tag: string }): Promise<void> {
+    if (recipients.length > clients.length) throw new Error(`${recipients.length} senders asked for, ${clients.length} linked`);
+    forgetEvents();
+    await Promise.all(recipients.map(async (to, i) => {
+      for (let n = 0; n < perClient; n++) await sendAndAwaitAck(clients[i]!, to, `${tag} ${n}`);
+    }));
+  },
+
+  /** When each id's messages.upsert fired (wall ms), or null for ids not received yet. */
+  async upsertTimes({ ids }: { ids: string[] }): Promise<(number | null)[]> {
+    forgetEvents();
+    return ids.map((id) => upsertedAt.get(id) ?? null);
+  },
+
+  async stop(): Promise<void> {
+    for (const client of clients) client.stop();
+  }
+};
+
+type Command = keyof typeof commands;
+
+process.on('message', async ({ id, command, args }: { id: number; command: Command; args: any }) => {
+  try {
+    const result = await commands[command](args);
+    process.send!({ id, result });
+  } catch (error) {
+    process.send!({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send!({ ready: true });

@@ -1,0 +1,50 @@
+// What the message store keeps of a message under the configured retention: everything (`full`), only its
+// key, chat, type and status (`keys`), or nothing (`none`).
+import type { NewMessageRow, StoredMessageStatus } from '../../store/tables/messages.js';
+
+export type MessageRetention = 'full' | 'keys' | 'none';
+
+export interface MessageRecord {
+  id: string;
+  chat: string;
+  fromMe: boolean;
+  sender?: { jid: string; pn: string | null; lid: string | null } | null;
+  pushName?: string | null;
+  type: string;
+  text: string | null;
+  quotedId: string | null;
+  mentions: string[];
+  mediaId: string | null;
+  /** unix seconds */
+  timestamp: number;
+  status: StoredMessageStatus;
+  raw: unknown;
+}
+
+export function storedMessageRow(retention: MessageRetention, sessionId: string, record: MessageRecord, now = Date.now()): NewMessageRow | null {
+  if (retention === 'none') return null;
+  const full = retention === 'full';
+  return {
+    session_id: sessionId,
+    chat_jid: record.chat,
+    id: record.id,
+    from_me: record.fromMe ? 1 : 0,
+    sender_jid: record.sender?.jid ?? null,
+    sender_pn: record.sender?.pn ?? null,
+    sender_lid: record.sender?.lid ?? null,
+    push_name: full ? (record.pushName ?? null) : null,
+    type: record.type,
+    text: full ? record.text : null,
+    quoted_id: record.quotedId,
+    mentions: full && record.mentions.length ? JSON.stringify(record.mentions) : null,
+    media_id: full ? record.mediaId : null,
+    timestamp: record.timestamp,
+    status: record.status,
+    status_at: now,
+    edited_at: null,
+    revoked_at: null,
+    starred: 0,
+    raw: full && record.raw !== undefined && record.raw !== null ? JSON.stringify(record.raw) : null,
+    created_at: now
+  };
+}

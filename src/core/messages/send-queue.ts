@@ -1,0 +1,223 @@
+// The durable send queue's worker: per session, one message at a time in acceptance order (so order per chat
+// holds), paced, with WhatsApp's typing/recording shown first when asked. A message leaves the queue sent (at
+// WhatsApp's server ack) or failed (refused, or expired); a crash leaves it `sending` and it goes out again
+// after the resume with the same id, which recipients treat as the same message.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EngineNotConnectedError, EngineRemoteError, EngineTimeoutError } from '../../engine/errors.js';
+import type { EngineSession } from '../../engine/port.js';
+import type { SentMessage } from '../../engine/types.js';
+import { appendEvent } from '../../events/outbox.js';
+import type { Db } from '../../store/database.js';
+import { advanceMessageStatus, insertMessage } from '../../store/repos/messages.js';
+import { nextOutbound, sessionsWithQueuedSends, setOutboundState, type OutboundMessageRow } from '../../store/repos/outbound.js';
+import { getSession } from '../../store/repos/sessions.js';
+import { transaction } from '../../store/transaction.js';
+import { hydrateContent, parseSend, sendOptions, type StoredSend } from './stored-send.js';
+import { storedMessageRow, type MessageRetention } from './message-rows.js';
+
+/** How a queued message ended; `queued` when it has not yet (the caller stopped waiting). */
+export type SendSettlement = { state: 'sent'; timestamp: number } | { state: 'failed'; error: string } | { state: 'queued' };
+
+export interface SendQueueLogger {
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export interface SendQueueOptions {
+  db: Db;
+  /** the engine session of a session this node runs, when it is WORKING */
+  workingEngine(sessionId: string): EngineSession | undefined;
+  readMedia(id: string): Promise<Buffer | null>;
+  logger: SendQueueLogger;
+  retention: MessageRetention;
+  pacing: { intervalMs: number; jitterMs: number };
+  /** attempts that end without WhatsApp's ack before a message is failed */
+  maxAttempts?: number;
+  /** pause before trying a message again after an attempt without an ack */
+  retryDelayMs?: number;
+}
+
+/** WARest's presence simulation timings (api-compat §2.5): how long the state shows before the message. */
+const PRESENCE_MS = { composing: [1200, 1850], recording: [2200, 3600] } as const;
+
+const randomBetween = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
+
+export class SendQueue {
+  private readonly drains = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly waiters = new Map<string, Set<(settlement: SendSettlement) => void>>();
+  private readonly lastSentAt = new Map<string, number>();
+  private stopped = false;
+
+  constructor(private readonly options: SendQueueOptions) {}
+
+  /** Makes the session's worker look at its queue (after new sends, or when the session connects). */
+  kick(sessionId: string): void {
+    if (this.stopped) return;
+    if (this.drains.has(sessionId)) {
+      this.again.add(sessionId);
+      return;
+    }
+    const drain = this.drain(sessionId)
+      .catch((err) => this.options.logger.error({ err, sessionId }, 'send queue worker stopped on an error'))
+      .finally(() => {
+        this.drains.delete(sessionId);
+        if (this.again.delete(sessionId)) this.kick(sessionId);
+      });
+    this.drains.set(sessionId, drain);
+  }
+
+  /** Kicks every session with unsettled sends (on boot, sessions that are not connected yet simply wait). */
+  async kickAll(): Promise<void> {
+    for (const sessionId of await sessionsWithQueuedSends(this.options.db)) this.kick(sessionId);
+  }
+
+  /**
+   * Resolves with how each message ended, or `queued` for those still unsettled after `timeoutMs`. Register
+   * before kicking, so a send that settles at once is not missed.
+   */
+  settlements(sessionId: string, ids: string[], timeoutMs: number): Promise<SendSettlement[]> {
+    return Promise.all(
+      ids.map(
+        (id) =>
+          new Promise<SendSettlement>((resolve) => {
+            const key = `${sessionId}\n${id}`;
+            const done = (settlement: SendSettlement) => {
+              clearTimeout(timer);
+              this.waiters.get(key)?.delete(done);
+              if (this.waiters.get(key)?.size === 0) this.waiters.delete(key);
+              resolve(settlement);
+            };
+            const timer = setTimeout(() => done({ state: 'queued' }), timeoutMs);
+            this.waiters.set(key, (this.waiters.get(key) ?? new Set()).add(done));
+          })
+      )
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.drains.values());
+  }
+
+  private notify(sessionId: string, id: string, settlement: SendSettlement): void {
+    for (const done of [...(this.waiters.get(`${sessionId}\n${id}`) ?? [])]) done(settlement);
+  }
+
+  private async drain(sessionId: string): Promise<void> {
+    while (!this.stopped) {
+      const engine = this.options.workingEngine(sessionId);
+      if (!engine) return; // kicked again when the session is WORKING
+      const row = await nextOutbound(this.options.db, sessionId);
+      if (!row) return;
+      if (row.expires_at < Date.now()) {
+        await this.fail(row, `not sent within WAYGATE_SEND_QUEUE_TTL (the session was not connected, or WhatsApp did not acknowledge it)`);
+        continue;
+      }
+      const send = parseSend(row.content);
+      await this.pace(sessionId);
+      if (send.presence) await this.showPresence(engine, row.chat_jid, send.presence);
+      const attempts = row.attempts + 1;
+      await setOutboundState(this.options.db, sessionId, row.id, { state: 'sending', attempts });
+      try {
+        const content = await hydrateContent(send.content, this.options.readMedia);
+        const sent = await engine.messages.send(row.chat_jid, content, sendOptions(row.id, send));
+        this.lastSentAt.set(sessionId, Date.now());
+        await this.settleSent(row, send, sent);
+      } catch (err) {
+        this.lastSentAt.set(sessionId, Date.now());
+        if (err instanceof EngineNotConnectedError) {
+          await setOutboundState(this.options.db, sessionId, row.id, { state: 'queued' });
+          return;
+        }
+        if (err instanceof EngineTimeoutError && attempts < (this.options.maxAttempts ?? 5)) {
+          // No ack: it may have gone out. The same id goes again; recipients keep one message per id.
+          this.options.logger.warn({ sessionId, messageId: row.id, attempts }, 'no server ack for a send; it will be sent again with the same id');
+          await setOutboundState(this.options.db, sessionId, row.id, { state: 'queued' });
+          await sleep(this.options.retryDelayMs ?? 2_000);
+          continue;
+        }
+        await this.fail(row, failureText(err));
+      }
+    }
+  }
+
+  private async pace(sessionId: string): Promise<void> {
+    const session = await getSession(this.options.db, sessionId);
+    const intervalMs = session?.sendIntervalMs ?? this.options.pacing.intervalMs;
+    const jitterMs = session?.sendJitterMs ?? this.options.pacing.jitterMs;
+    const last = this.lastSentAt.get(sessionId);
+    if (last === undefined || intervalMs + jitterMs === 0) return;
+    const wait = last + intervalMs + randomBetween(0, jitterMs) - Date.now();
+    if (wait > 0) await sleep(wait);
+  }
+
+  private async showPresence(engine: EngineSession, chat: string, state: 'composing' | 'recording'): Promise<void> {
+    try {
+      await engine.messages.presence('available');
+      await engine.messages.presence(state, chat);
+      const [min, max] = PRESENCE_MS[state];
+      await sleep(randomBetween(min, max));
+      await engine.messages.presence('paused', chat);
+    } catch {
+      // Presence is decoration: the message goes without it.
+    }
+  }
+
+  private async settleSent(row: OutboundMessageRow, send: StoredSend, sent: SentMessage): Promise<void> {
+    const now = Date.now();
+    await transaction(this.options.db, async (trx) => {
+      await setOutboundState(trx, row.session_id, row.id, { state: 'sent', sentAt: now });
+      const stored = storedMessageRow(this.options.retention, row.session_id, {
+        id: row.id,
+        chat: row.chat_jid,
+        fromMe: true,
+        type: row.kind,
+        text: textOf(send),
+        quotedId: send.quoted?.key.id ?? null,
+        mentions: send.mentions ?? [],
+        mediaId: 'media' in send.content ? send.content.media.mediaId : null,
+        timestamp: sent.timestamp,
+        status: 'sent',
+        raw: sent.raw
+      });
+      if (stored) {
+        await insertMessage(trx, stored);
+        await advanceMessageStatus(trx, { sessionId: row.session_id, chat: row.chat_jid, id: row.id }, 'sent', now);
+      }
+      await appendEvent(trx, {
+        sessionId: row.session_id,
+        event: 'message.status',
+        payload: { id: row.session_id, messageId: row.id, chat: row.chat_jid, fromMe: true, participant: null, status: 'sent', timestamp: sent.timestamp },
+        dedupKey: `${row.chat_jid}/${row.id}/sent/`
+      });
+    });
+    this.notify(row.session_id, row.id, { state: 'sent', timestamp: sent.timestamp });
+  }
+
+  private async fail(row: OutboundMessageRow, error: string): Promise<void> {
+    await transaction(this.options.db, async (trx) => {
+      await setOutboundState(trx, row.session_id, row.id, { state: 'failed', error });
+      await appendEvent(trx, {
+        sessionId: row.session_id,
+        event: 'message.status',
+        payload: { id: row.session_id, messageId: row.id, chat: row.chat_jid, fromMe: true, participant: null, status: 'failed', error, timestamp: Math.floor(Date.now() / 1000) },
+        dedupKey: `${row.chat_jid}/${row.id}/failed/`
+      });
+    });
+    this.notify(row.session_id, row.id, { state: 'failed', error });
+  }
+}
+
+function textOf(send: StoredSend): string | null {
+  const content = send.content;
+  if (content.type === 'text' || content.type === 'buttons' || content.type === 'list') return content.text;
+  if (content.type === 'poll') return content.name;
+  return 'caption' in content ? (content.caption ?? null) : null;
+}
+
+function failureText(err: unknown): string {
+  if (err instanceof EngineRemoteError) return `WhatsApp refused the message (${err.code} ${err.text})`;
+  if (err instanceof EngineTimeoutError) return 'WhatsApp did not acknowledge the message after several attempts';
+  return err instanceof Error ? err.message : String(err);
+}
