@@ -6,7 +6,8 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   groups: () => import('./groups.js'),
   invites: () => import('./invites.js'),
   reliability: () => import('./reliability.js'),
-  messages: () => import('./messages.js')
+  messages: () => import('./messages.js'),
+  chats: () => import('./chats.js')
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -31,6 +31,7 @@ export interface Config {
   sendIntervalMs: number;
   sendJitterMs: number;
   maxRecipients: number;
+  maxCheckNumbers: number;
   mediaMaxBytes: number;
   mediaFetchTimeoutMs: number;
   mediaLocalDirs: string[];
@@ -39,6 +40,8 @@ export interface Config {
   publicUrl: string | undefined;
   messageRetention: MessageRetention;
   messageRetentionDays: number;
+  historyDays: number;
+  historyMessagesPerChat: number;
   logLevel: LogLevel;
   resumeConcurrency: number;
   reconnectBaseMs: number;
@@ -263,6 +266,10 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
     env: 'WAYGATE_MAX_RECIPIENTS', default: '100',
     description: 'Most recipients one send request may name.', parse: integer(1, 10_000),
   },
+  maxCheckNumbers: {
+    env: 'WAYGATE_MAX_CHECK_NUMBERS', default: '500',
+    description: 'Most numbers one Check On WhatsApp or Get Business Profile request may name (checkNumbers); more is refused with 400.', parse: integer(1, 10_000),
+  },
   mediaMaxBytes: {
     env: 'WAYGATE_MEDIA_MAX_BYTES', default: '64mb',
     description: 'Largest media file a send accepts (downloaded, inline or local); larger is refused with 413.', parse: byteSize,
@@ -297,6 +304,14 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
   messageRetentionDays: {
     env: 'WAYGATE_MESSAGE_RETENTION_DAYS', default: '90',
     description: 'Stored messages older than this many days are deleted (0: kept forever).', parse: integer(0, 36_500),
+  },
+  historyDays: {
+    env: 'WAYGATE_HISTORY_DAYS', default: '30',
+    description: 'Messages of the history sync a newly linked session gets are stored back to this many days (0: none; chats and contacts always are).', parse: integer(0, 36_500),
+  },
+  historyMessagesPerChat: {
+    env: 'WAYGATE_HISTORY_MESSAGES_PER_CHAT', default: '100',
+    description: 'At most this many history-sync messages are stored per chat, the newest (0: none).', parse: integer(0, 100_000),
   },
   logLevel: {
     env: 'LOG_LEVEL', flag: { name: '--log-level' }, default: 'info', description: 'Log level.',

@@ -11,12 +11,19 @@ import { UserKeys } from './core/auth/user-keys.js';
 import { Groups } from './core/groups/groups.js';
 import { GroupMetadataCache } from './core/groups/metadata-cache.js';
 import { MessageActions } from './core/messages/message-actions.js';
+import { chatEventReducer } from './core/chats/chat-events.js';
+import { Chats } from './core/chats/chats.js';
+import { ContactList } from './core/chats/contact-list.js';
+import { chatRoutes } from './http/routes/chats.js';
 import { messageEventReducer } from './core/messages/message-events.js';
 import { MessageRetention } from './core/messages/message-retention.js';
+import { Misc } from './core/misc/misc.js';
 import { actionPorts } from './core/webhook-actions/action-ports.js';
 import { WebhookActions } from './core/webhook-actions/webhook-actions.js';
 import { normalizeSingleRecipient } from './http/jids.js';
 import { MessageSends } from './core/messages/message-sends.js';
+import { OnWhatsAppCache } from './core/profile/on-whatsapp.js';
+import { Profile } from './core/profile/profile.js';
 import { SendQueue } from './core/messages/send-queue.js';
 import { mediaPreparer } from './core/messages/media-drafts.js';
 import { mediaDownloader } from './core/media-store/media-downloader.js';
@@ -38,6 +45,8 @@ import { inviteRoutes } from './http/routes/invites.js';
 import { wawpInviteRoutes } from './http/routes/invites-wawp.js';
 import { keyRoutes } from './http/routes/keys.js';
 import { messageRoutes } from './http/routes/messages.js';
+import { miscRoutes } from './http/routes/misc.js';
+import { profileRoutes } from './http/routes/profile.js';
 import { sessionRoutes } from './http/routes/sessions.js';
 import type { RestartRequest } from './http/types.js';
 import { openDatabase } from './store/open-database.js';
@@ -113,7 +122,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         retention: config.messageRetention,
         media: { record: (trx, file) => media.recordInbound(trx, file), payload: (file, id, trx) => media.payload(file, id, trx) }
       }),
-      groupEventReducer
+      groupEventReducer,
+      chatEventReducer({ history: { days: config.historyDays, messagesPerChat: config.historyMessagesPerChat }, retention: config.messageRetention })
     ],
     translators: [invites.translator, mediaDownloader(media, { autoDownloadBytes: config.mediaAutoDownloadBytes, logger: logger.child({ component: 'media' }) })],
     onStatus: (sessionId, status) => {
@@ -137,6 +147,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     retention: config.messageRetention,
     pacing: { intervalMs: config.sendIntervalMs, jitterMs: config.sendJitterMs }
   });
+  // Which numbers are on WhatsApp: one cache for sends and Check On WhatsApp.
+  const onWhatsApp = new OnWhatsAppCache();
   const messageSends = new MessageSends({
     db,
     access,
@@ -147,9 +159,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }),
     sendTimeoutMs: config.sendTimeoutMs,
     queueTtlSeconds: config.sendQueueTtlSeconds,
-    maxRecipients: config.maxRecipients
+    maxRecipients: config.maxRecipients,
+    onWhatsApp
   });
+  const profile = new Profile({ access, onWhatsApp, pictures: { allowPrivate: config.webhookAllowPrivate }, maxNumbers: config.maxCheckNumbers });
   const messageActions = new MessageActions({ db, access, metadataCache: groupDeps.metadataCache });
+  const chats = new Chats({ db, access });
+  const contactList = new ContactList({ db, access, metadataCache: groupDeps.metadataCache });
+  const misc = new Misc({
+    db,
+    access,
+    load: { maxBytes: config.mediaMaxBytes, timeoutMs: config.mediaFetchTimeoutMs, allowPrivate: config.webhookAllowPrivate, localDirs: config.mediaLocalDirs }
+  });
   const webhookActions = new WebhookActions({
     db,
     ports: actionPorts({ sends: messageSends, actions: messageActions, access }),
@@ -194,8 +215,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       { routes: mediaRoutes(media) },
       messageRoutes({ sends: messageSends, actions: messageActions, phones: { defaultCountryCode: config.defaultCountryCode }, mediaBodyLimitBytes: config.mediaBodyLimitBytes }),
       groupRoutes({ groups, invites, defaultCountryCode: config.defaultCountryCode }),
+      chatRoutes({ chats, contacts: contactList, phones: { defaultCountryCode: config.defaultCountryCode } }),
+      { routes: profileRoutes({ profile, phones: { defaultCountryCode: config.defaultCountryCode } }).routes },
       { routes: inviteRoutes(invites) },
-      { prefix: '', routes: wawpInviteRoutes(invites) }
+      { prefix: '', routes: wawpInviteRoutes(invites) },
+      miscRoutes({ misc, mediaBodyLimitBytes: config.mediaBodyLimitBytes })
     ]
   });
 

@@ -2,6 +2,7 @@
 // a sandbox process; with the API calls a messaging benchmark needs: link sessions by QR, point their webhooks
 // at a receiver, send texts, read metrics.
 import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { okJson, requestJson, type Answer } from './http-json.js';
 import { startJsonChild, stopChild } from './processes.js';
 import { pollUntil } from './wall-clock.js';
@@ -40,8 +41,20 @@ export class BenchGateway {
       WAYGATE_WEBHOOK_ALLOW_PRIVATE: 'true',
       ...databaseEnv
     };
-    const { child, line } = await startJsonChild(['dist/main.js', 'start'], env, (l) => l.msg === 'listening', 'the gateway');
+    const gcHook = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url));
+    const { child, line } = await startJsonChild(['--expose-gc', '--import', gcHook, 'dist/main.js', 'start'], env, (l) => l.msg === 'listening', 'the gateway');
     return new BenchGateway(child, line.url);
+  }
+
+  /** A full garbage collection in the gateway (see gc-on-signal.mjs), then a moment for it to finish. */
+  async collectGarbage(): Promise<void> {
+    this.child.kill('SIGUSR2');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+
+  /** The admin API key the gateway was started with (the `x-warest-api-key` header). */
+  get adminKey(): string {
+    return ADMIN_KEY;
   }
 
   get pid(): number {

@@ -83,6 +83,30 @@ const commands = {
     }));
   },
 
+  /**
+   * Links one more client to the existing account `phone` (whose history is set); resolves with the ms from posting
+   * the QR until Baileys has emitted `messaging-history.set` with `chats` chats and `messages` messages in all.
+   */
+  async linkForHistory({ phone, chats, messages }: { phone: string; chats: number; messages: number }): Promise<number> {
+    const client = new RawClient(FLEET_WS_URL!);
+    client.start();
+    clients.push(client);
+    const qr = await client.waitForQr();
+    let seen = { chats: 0, messages: 0 };
+    const synced = new Promise<void>((resolve) => {
+      client.on('messaging-history.set', (set: { chats: unknown[]; messages: unknown[] }) => {
+        seen = { chats: seen.chats + set.chats.length, messages: seen.messages + set.messages.length };
+        if (seen.chats >= chats && seen.messages >= messages) resolve();
+      });
+    });
+    const start = performance.now();
+    await okJson(`${FLEET_CONTROL_URL}/sandbox/v1/accounts/${phone}/link`, 'POST', { qr });
+    await withTimeout(synced, 600_000, `the history of ${phone} (${chats} chats, ${messages} messages) at a raw client`);
+    const ms = performance.now() - start;
+    client.events.length = 0;
+    return ms;
+  },
+
   /** When each id's messages.upsert fired (wall ms), or null for ids not received yet. */
   async upsertTimes({ ids }: { ids: string[] }): Promise<(number | null)[]> {
     forgetEvents();

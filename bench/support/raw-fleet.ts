@@ -55,6 +55,11 @@ export class RawFleet {
     return this.call('sendTexts', { recipients, perClient, tag }, 300_000);
   }
 
+  /** Links a client to `phone` (history set beforehand); resolves with ms from the QR posted to the whole history emitted. */
+  linkForHistory(phone: string, chats: number, messages: number): Promise<number> {
+    return this.call('linkForHistory', { phone, chats, messages }, 660_000);
+  }
+
   /** Resolves with the wall time each id's messages.upsert fired in the fleet, once all have. */
   async upsertTimes(ids: string[], timeoutMs: number): Promise<number[]> {
     let missing = ids.length;

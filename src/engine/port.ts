@@ -1,10 +1,13 @@
 // The engine port: the only interface the gateway has to WhatsApp. An Engine makes one EngineSession per
 // gateway session; the session connects, links, reconnects and runs commands, and reports what happens as
 // typed events. Everything here speaks our types (./types.ts); no engine library shape crosses this line.
+import type { ChatCommands } from './chats.js';
 import type { EngineOptions } from './options.js';
+import type { ProfileCommands } from './profile.js';
 import type { EventSource } from './typed-emitter.js';
 import type {
   ChatPresence,
+  ContactRef,
   EngineEventMap,
   GroupMetadata,
   GroupSetting,
@@ -110,6 +113,11 @@ export interface ContactCommands {
   onWhatsApp(numbers: string[]): Promise<OnWhatsAppResult[]>;
   /** a user's or group's picture URL, or null when there is none */
   pictureUrl(jid: string, options?: { highRes?: boolean }): Promise<string | null>;
+  /**
+   * Both identities of a person given by one (a phone number, PN JID or LID): from the session's LID mapping,
+   * asking WhatsApp (usync) for a PN it does not know; the half that stays unknown is null.
+   */
+  resolveLid(jid: string): Promise<ContactRef>;
 }
 
 export type InviteAcceptance = { status: 'joined'; groupId: string } | { status: 'pending' };
@@ -168,4 +176,6 @@ export interface EngineSession {
   readonly messages: MessageCommands;
   readonly contacts: ContactCommands;
   readonly groups: GroupCommands;
+  readonly chats: ChatCommands;
+  readonly profile: ProfileCommands;
 }

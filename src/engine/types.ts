@@ -2,6 +2,8 @@
 // JIDs are normalised (no device part; users `…@s.whatsapp.net`, LIDs `…@lid`, groups `…@g.us`) and every
 // person carries both identities WhatsApp may use for them: the phone number (PN) and the LID.
 
+import type { ChatEventMap } from './chats.js';
+
 /** A person as WhatsApp knows them: `jid` is the PN JID when known, else the LID. */
 export interface ContactRef {
   jid: string;
@@ -222,7 +224,7 @@ export interface PresenceUpdate {
   lastSeen: number | null;
 }
 
-export interface EngineEventMap {
+export interface EngineEventMap extends ChatEventMap {
   status: StatusChange;
   qr: QrCode;
   pairing_code: PairingCode;
@@ -341,5 +343,7 @@ export interface OnWhatsAppResult {
   /** the number as given */
   input: string;
   jid: string | null;
+  /** the account's LID, when it exists and WhatsApp said */
+  lid: string | null;
   exists: boolean;
 }

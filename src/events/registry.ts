@@ -15,6 +15,7 @@ export const EVENT_TAGS = {
   'group.leave': 'group_leave',
   'group.join_request': 'group_join_request',
   'group.invite_policy': 'group_invite_policy',
+  'chat.update': 'chat_update',
   'presence.update': 'presence_update',
   call: 'call',
   'creds.update': 'creds_update',

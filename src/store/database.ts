@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ApiKeysTable } from './tables/api-keys.js';
 import type { AuthCredsTable } from './tables/auth-creds.js';
 import type { AuthKeysTable } from './tables/auth-keys.js';
+import type { ChatsTable, ContactsTable } from './tables/chats.js';
 import type { DeliveryLogTable } from './tables/delivery-log.js';
 import type { InviteCodesTable } from './tables/invite-codes.js';
 import type { InviteJoinsTable } from './tables/invite-joins.js';
@@ -34,6 +35,8 @@ export interface Database {
   outbound_messages: OutboundMessagesTable;
   media: MediaTable;
   webhook_actions: WebhookActionsTable;
+  chats: ChatsTable;
+  contacts: ContactsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -6,6 +6,7 @@ import type { Transaction } from 'kysely';
 import type { EngineMessage, InboundMedia } from '../../engine/types.js';
 import type { Database } from '../../store/database.js';
 import { advanceMessageStatus, insertMessage, saveReaction, updateMessage } from '../../store/repos/messages.js';
+import { noteChatMessage } from '../chats/chat-events.js';
 import type { EventReducer } from '../events/event-reducer.js';
 import { storedMessageRow, type MessageRetention } from './message-rows.js';
 
@@ -63,7 +64,8 @@ export function messageEventReducer({ retention, media }: MessageEventsOptions):
         status: message.fromMe ? 'sent' : 'received',
         raw: message.raw
       });
-      if (row) await insertMessage(trx, row);
+      // A redelivery is counted into its chat once (without a stored row, retention none, every time).
+      if (!row || (await insertMessage(trx, row))) await noteChatMessage(trx, sessionId, message);
       if (message.fromMe) return;
       const group = message.chat.endsWith('@g.us');
       const payload = {

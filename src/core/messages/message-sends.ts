@@ -12,6 +12,7 @@ import { enqueueMessages, findSendRequest, insertSendRequest, listRequestMessage
 import { transaction } from '../../store/transaction.js';
 import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../errors.js';
+import { OnWhatsAppCache } from '../profile/on-whatsapp.js';
 import type { SessionAccess, SessionCommand } from '../sessions/session-access.js';
 import { checkedContent, isMediaDraft, mentionsIn, type ContentDraft, type MediaDraft } from './send-content.js';
 import type { SendQueue, SendSettlement } from './send-queue.js';
@@ -67,10 +68,9 @@ export interface MessageSendsOptions {
   sendTimeoutMs: number;
   queueTtlSeconds: number;
   maxRecipients: number;
+  /** which numbers are on WhatsApp, shared with Check On WhatsApp (core/profile); a private one when absent */
+  onWhatsApp?: OnWhatsAppCache;
 }
-
-const ON_WHATSAPP_CACHE_LIMIT = 10_000;
-const ON_WHATSAPP_TTL_MS = 6 * 3_600_000;
 
 function principalScope(principal: Principal | null): string {
   if (principal?.kind === 'session') return `session:${principal.sessionId}`;
@@ -81,9 +81,11 @@ const digitsOf = (jid: string | null | undefined) => jid?.split(/[:@]/)[0] ?? nu
 
 export class MessageSends {
   /** which numbers WhatsApp said exist, per session, so repeated sends to one number skip the lookup */
-  private readonly onWhatsApp = new Map<string, number>();
+  private readonly onWhatsApp: OnWhatsAppCache;
 
-  constructor(private readonly options: MessageSendsOptions) {}
+  constructor(private readonly options: MessageSendsOptions) {
+    this.onWhatsApp = options.onWhatsApp ?? new OnWhatsAppCache();
+  }
 
   async send(command: SessionCommand, input: SendInput): Promise<SendOutcome> {
     const { access, db } = this.options;
@@ -167,24 +169,13 @@ export class MessageSends {
   }
 
   private async requireOnWhatsApp(sessionId: string, engine: EngineSession, recipients: string[]): Promise<void> {
-    const now = Date.now();
-    const unknown = recipients.filter((jid) => jid.endsWith('@s.whatsapp.net') && (this.onWhatsApp.get(`${sessionId}|${jid}`) ?? 0) < now);
-    if (unknown.length === 0) return;
-    const results = await engine.contacts.onWhatsApp(unknown.map((jid) => digitsOf(jid)!));
-    const missing: string[] = [];
-    for (const [i, jid] of unknown.entries()) {
-      if (results[i]?.exists) this.remember(`${sessionId}|${jid}`, now + ON_WHATSAPP_TTL_MS);
-      else missing.push(digitsOf(jid)!);
-    }
+    const numbers = recipients.filter((jid) => jid.endsWith('@s.whatsapp.net'));
+    if (numbers.length === 0) return;
+    const results = await this.onWhatsApp.check(sessionId, engine, numbers);
+    const missing = results.filter((r) => !r.exists).map((r) => digitsOf(r.pn)!);
     if (missing.length) {
       throw new GatewayError('RECIPIENT_INVALID', `not on WhatsApp: ${missing.join(', ')}; nothing was sent${recipients.length > missing.length ? ' to any recipient' : ''}`);
     }
-  }
-
-  private remember(key: string, until: number): void {
-    this.onWhatsApp.delete(key);
-    this.onWhatsApp.set(key, until);
-    if (this.onWhatsApp.size > ON_WHATSAPP_CACHE_LIMIT) this.onWhatsApp.delete(this.onWhatsApp.keys().next().value!);
   }
 
   private async replay(prior: SendRequestRow, input: SendInput): Promise<SendOutcome> {

@@ -14,6 +14,7 @@ import { getSession } from '../../store/repos/sessions.js';
 import { transaction } from '../../store/transaction.js';
 import { hydrateContent, parseSend, sendOptions, type StoredSend } from './stored-send.js';
 import { storedMessageRow, type MessageRetention } from './message-rows.js';
+import { noteChatMessage } from '../chats/chat-events.js';
 
 /** How a queued message ended; `queued` when it has not yet (the caller stopped waiting). */
 export type SendSettlement = { state: 'sent'; timestamp: number } | { state: 'failed'; error: string } | { state: 'queued' };
@@ -181,8 +182,10 @@ export class SendQueue {
         status: 'sent',
         raw: sent.raw
       });
+      if (!stored || (await insertMessage(trx, stored))) {
+        await noteChatMessage(trx, row.session_id, { chat: row.chat_jid, id: row.id, fromMe: true, timestamp: sent.timestamp, type: row.kind });
+      }
       if (stored) {
-        await insertMessage(trx, stored);
         await advanceMessageStatus(trx, { sessionId: row.session_id, chat: row.chat_jid, id: row.id }, 'sent', now);
       }
       await appendEvent(trx, {

@@ -66,8 +66,8 @@ export class SessionAccess {
   }
 
   /** The named session, allowed and connected, with its engine. */
-  async working(command: SessionCommand): Promise<WorkingSession> {
-    const session = await this.find(command);
+  async working(command: SessionCommand, options: SessionAccessOptions = {}): Promise<WorkingSession> {
+    const session = await this.find(command, options);
     const runtime = this.runtimes.runtime(session.id);
     if (runtime?.lastChange.status !== 'WORKING') throw notWorking(session.id, runtime?.lastChange.status ?? restingStatus(session));
     return { session, runtime, engine: runtime.engine, phone: digitsOfJid(runtime.engine.me?.id) };

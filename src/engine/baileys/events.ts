@@ -13,6 +13,7 @@ import { messageEdit, messageReaction, messageRevoke } from './message-changes.j
 import { chatOf, normaliseMessage } from './message-content.js';
 import type { MessageLookup } from './message-lookup.js';
 import { pollVote } from './poll-votes.js';
+import { ChatEventMapper } from './chat-events.js';
 
 export interface EventMapperDeps {
   emitter: TypedEmitter<EngineEventMap>;
@@ -45,7 +46,11 @@ function sameUser(a: ContactRef, b: ContactRef): boolean {
 }
 
 export class EventMapper {
-  constructor(private readonly deps: EventMapperDeps) {}
+  private readonly chats: ChatEventMapper;
+
+  constructor(private readonly deps: EventMapperDeps) {
+    this.chats = new ChatEventMapper(deps);
+  }
 
   /** Maps one batch; a failure in one kind of event is logged and does not hold back the others. */
   async dispatch(events: Events): Promise<void> {
@@ -58,6 +63,7 @@ export class EventMapper {
     await this.step('group.join-request', events, (u) => this.joinRequest(u));
     await this.step('presence.update', events, (u) => this.presence(u));
     await this.step('call', events, (calls) => this.calls(calls));
+    await this.chats.dispatch(events);
   }
 
   private async step<K extends keyof BaileysEventMap>(event: K, events: Events, map: (data: BaileysEventMap[K]) => Promise<void>): Promise<void> {

@@ -13,11 +13,26 @@ export type JidPair = readonly [jid: string | null | undefined, alt?: string | n
 // PN→LID lookups for unmapped numbers fall back to a usync query; bound the wait so events keep flowing.
 const LOOKUP_TIMEOUT_MS = 5_000;
 
+const pairKey = ([jid, alt]: JidPair) => `${jid ?? ''} ${alt ?? ''}`;
+
 export class JidResolver {
   constructor(
     private readonly lidMapping: () => LidMapping | undefined,
-    private readonly logger: EngineLogger
+    private readonly logger: EngineLogger,
+    /** answers already looked up (see `batch`), by pair */
+    private readonly known?: ReadonlyMap<string, ContactRef | null>
   ) {}
+
+  /**
+   * A resolver that answers the given pairs from one lookup made now (others as this one does). For a history
+   * chunk: a number without a known LID costs Baileys a usync query on every lookup (it keeps no negative
+   * answers), so resolving each of 20,000 history messages on its own meant 20,000 queries to WhatsApp.
+   */
+  async batch(pairs: readonly JidPair[]): Promise<JidResolver> {
+    const unique = [...new Map(pairs.map((pair) => [pairKey(pair), pair] as const)).values()];
+    const refs = await this.refs(unique);
+    return new JidResolver(this.lidMapping, this.logger, new Map(unique.map((pair, i) => [pairKey(pair), refs[i] ?? null])));
+  }
 
   async ref(jid: string | null | undefined, alt?: string | null): Promise<ContactRef | null> {
     const [ref] = await this.refs([[jid, alt]]);
@@ -26,6 +41,15 @@ export class JidResolver {
 
   /** One ContactRef per pair (null where the pair has no JID), resolving all missing halves in two batches. */
   async refs(pairs: readonly JidPair[]): Promise<(ContactRef | null)[]> {
+    const known = this.known;
+    if (!known) return this.resolve(pairs);
+    const misses = pairs.filter((pair) => !known.has(pairKey(pair)));
+    const resolved = misses.length ? await this.resolve(misses) : [];
+    let next = 0;
+    return pairs.map((pair) => (known.has(pairKey(pair)) ? known.get(pairKey(pair))! : (resolved[next++] ?? null)));
+  }
+
+  private async resolve(pairs: readonly JidPair[]): Promise<(ContactRef | null)[]> {
     const known = pairs.map(([jid, alt]) => {
       if (!jid) return null;
       const ids = [bareJid(jid), bareJid(alt)];

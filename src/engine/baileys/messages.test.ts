@@ -74,10 +74,10 @@ async function delivered(phone: string, content: OutboundContent, options: Omit<
 
 const media = (data: Buffer, mimetype: string) => ({ data, mimetype });
 
-test('onWhatsApp tells which numbers have WhatsApp', async () => {
+test('onWhatsApp tells which numbers have WhatsApp, with their LIDs', async () => {
   assert.deepEqual(await alice.contacts.onWhatsApp([BOB, '+15559999999']), [
-    { input: BOB, jid: ids[BOB]!.jid, exists: true },
-    { input: '+15559999999', jid: null, exists: false }
+    { input: BOB, jid: ids[BOB]!.jid, lid: ids[BOB]!.lid, exists: true },
+    { input: '+15559999999', jid: null, lid: null, exists: false }
   ]);
   await assert.rejects(alice.contacts.onWhatsApp([ids[BOB]!.lid]), EngineInvalidArgumentError);
 });

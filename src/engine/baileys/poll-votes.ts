@@ -1,10 +1,11 @@
 // Poll votes. A vote (pollUpdateMessage) carries the SHA-256 of each chosen option's name, AES-GCM encrypted under
 // a key derived from the poll's message secret, the poll id and the poll creator's and voter's user JIDs. Baileys
 // 7 rc14 no longer decrypts votes (its processMessage code for them is commented out), so this does, with the
-// poll creation message found by its key. Which JID form (PN or LID) the key was derived with depends on the
-// sender's client and the chat's addressing, so each known form is tried: GCM authentication tells the right one.
-import { createHash } from 'node:crypto';
-import { decryptPollVote, normalizeMessageContent, toNumber, type proto, type WAMessage } from 'baileys';
+// poll creation message found by its key; the crypto is src/lib/poll-vote-crypto.ts, shared with the misc API.
+// Which JID form (PN or LID) the key was derived with depends on the sender's client and the chat's addressing,
+// so each known form is tried: GCM authentication tells the right one.
+import { normalizeMessageContent, toNumber, type proto, type WAMessage } from 'baileys';
+import { decryptPollVoteWithAnyJid, selectedOptionNames } from '../../lib/poll-vote-crypto.js';
 import type { EngineLogger } from '../port.js';
 import type { ContactRef, Me, PollVote } from '../types.js';
 import type { JidResolver } from './jid-resolver.js';
@@ -34,18 +35,9 @@ function pollOf(message: proto.IMessage): Poll | null {
 const forms = (ref: ContactRef | null): string[] => [...new Set([ref?.pn, ref?.lid, ref?.jid].filter((jid): jid is string => !!jid))];
 
 function chosenOptions(poll: Poll, pollId: string, vote: proto.Message.IPollEncValue, creators: string[], voters: string[]): string[] | null {
-  for (const pollCreatorJid of creators) {
-    for (const voterJid of voters) {
-      try {
-        const { selectedOptions } = decryptPollVote(vote, { pollCreatorJid, pollMsgId: pollId, pollEncKey: poll.secret, voterJid });
-        const hashes = (selectedOptions ?? []).map((hash) => Buffer.from(hash).toString('hex'));
-        return poll.options.filter((name) => hashes.includes(createHash('sha256').update(name).digest('hex')));
-      } catch {
-        // not this pair of JIDs (or not this poll's secret): GCM authentication failed
-      }
-    }
-  }
-  return null;
+  if (!vote.encPayload || !vote.encIv) return null;
+  const found = decryptPollVoteWithAnyJid({ encPayload: vote.encPayload, encIv: vote.encIv }, { pollMsgId: pollId, pollEncKey: poll.secret }, creators, voters);
+  return found && selectedOptionNames(poll.options, found.hashes);
 }
 
 /** The vote as the voter's current choice, or null when its poll is unknown or the vote does not decrypt. */

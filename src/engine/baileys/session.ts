@@ -6,12 +6,16 @@ import type { BaileysEventMap, ConnectionState, GroupMetadata as BaileysGroupMet
 import { EngineInvalidArgumentError, EngineNotConnectedError, EngineStateError } from '../errors.js';
 import { backoffDelay, resolveEngineOptions, type EngineOptions } from '../options.js';
 import type { AuthStateStore, EngineLogger, EngineNetwork, EngineSession, EngineSessionConfig, ContactCommands, GroupCommands, MessageCommands } from '../port.js';
+import type { ProfileCommands } from '../profile.js';
 import { TypedEmitter, type EventSource } from '../typed-emitter.js';
 import type { Disconnect, EngineEventMap, Me, SessionStatus, StatusChange } from '../types.js';
 import { SessionAuth } from './auth-state.js';
 import { BoundedMap } from './bounded-map.js';
 import type { CommandContext, SocketCall } from './command-context.js';
 import { makeContactCommands } from './contacts.js';
+import { makeChatCommands } from './chats.js';
+import type { ChatCommands } from '../chats.js';
+import { makeProfileCommands } from './profile.js';
 import { classifyDisconnect, describeDisconnect } from './disconnect-policy.js';
 import { EventMapper } from './events.js';
 import { makeGroupCommands } from './groups.js';
@@ -44,6 +48,8 @@ export class BaileysSession implements EngineSession {
   readonly messages: MessageCommands;
   readonly contacts: ContactCommands;
   readonly groups: GroupCommands;
+  readonly chats: ChatCommands;
+  readonly profile: ProfileCommands;
   private readonly emitter: TypedEmitter<EngineEventMap>;
   private readonly options: EngineOptions;
   private readonly logger: EngineLogger;
@@ -96,6 +102,8 @@ export class BaileysSession implements EngineSession {
     this.messages = makeMessageCommands(this.commands);
     this.contacts = makeContactCommands(this.commands);
     this.groups = makeGroupCommands(this.commands);
+    this.chats = makeChatCommands(this.commands);
+    this.profile = makeProfileCommands(this.commands);
     this.mapper = new EventMapper({
       emitter: this.emitter,
       resolver,

@@ -7,12 +7,14 @@
 // given, downloads with `downloads`). Commands reject with EngineNotConnectedError unless WORKING.
 import { EngineInvalidArgumentError, EngineNotConnectedError, EngineRemoteError, EngineStateError } from '../errors.js';
 import type { ContactCommands, EngineSession, GroupCommands, InviteAcceptance, MessageCommands } from '../port.js';
+import type { AboutText, BusinessProfile, ProfileCommands, ProfilePicture } from '../profile.js';
+import type { ChatCommands, ChatLastMessage } from '../chats.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import type { ChatPresence, ContactRef, EngineEventMap, GroupAdmin, GroupChanges, GroupMetadata, GroupParticipant, GroupParticipantAction, MessageKey } from '../types.js';
 import type { JoinRequest, Me, MemberAddMode, OutboundContent, ParticipantResult, SendOptions, SentMessage, SessionStatus, StatusChange } from '../types.js';
 
 /** Every command of the port, by sub-port: `groups.revokeInvite`, `messages.send`, `contacts.onWhatsApp`… */
-export type FakeCommand = `groups.${keyof GroupCommands & string}` | `messages.${keyof MessageCommands & string}` | `contacts.${keyof ContactCommands & string}`;
+export type FakeCommand = `groups.${keyof GroupCommands & string}` | `messages.${keyof MessageCommands & string}` | `contacts.${keyof ContactCommands & string}` | `profile.${keyof ProfileCommands & string}` | `chats.${keyof ChatCommands & string}`;
 
 /** `pn` defaults to `jid` when that is a phone-number JID; `admin` to null (a plain member). */
 export type FakeParticipant = { jid: string; lid?: string | null; pn?: string | null; admin?: GroupAdmin };
@@ -65,8 +67,21 @@ export class FakeEngineSession implements EngineSession {
   readonly registered = new Set<string>();
   /** picture URLs `contacts.pictureUrl` answers, by JID */
   readonly profilePictures = new Map<string, string>();
+  /** LIDs `contacts.onWhatsApp` reports, by digits of the number (registered numbers without one get none) */
+  readonly lids = new Map<string, string>();
+  /** `profile.*` world: pictures (own one under `me.id`), about texts and business profiles by JID, our privacy settings */
+  readonly profileWorld = {
+    pictures: new Map<string, ProfilePicture>(),
+    abouts: new Map<string, AboutText>(),
+    businesses: new Map<string, BusinessProfile>(),
+    privacy: { readreceipts: 'all', last: 'all', online: 'all', profile: 'all', status: 'all', groupadd: 'all', calladd: 'all', messages: 'all' } as Record<string, string>,
+    /** what `profile.setPicture` received last */
+    lastImage: null as Buffer | null
+  };
   /** every message command called, in order */
   readonly messageCalls: FakeMessageCall[] = [];
+  /** every chat command called, in order: the command and its arguments */
+  readonly chatCalls: { command: keyof ChatCommands; chat: string; value?: unknown; last?: ChatLastMessage | null }[] = [];
   /** what `messages.downloadMedia` answers, by the id in the raw message's key (404 for others) */
   readonly downloads = new Map<string, Buffer>();
   private currentStatus: SessionStatus;
@@ -212,11 +227,52 @@ export class FakeEngineSession implements EngineSession {
         numbers.map((input) => {
           const digits = input.replace(/\D/g, '');
           const exists = this.registered.has(digits);
-          return { input, jid: exists ? `${digits}@s.whatsapp.net` : null, exists };
+          return { input, jid: exists ? `${digits}@s.whatsapp.net` : null, lid: exists ? (this.lids.get(digits) ?? null) : null, exists };
         })
       ),
-    pictureUrl: (jid) => this.run('contacts.pictureUrl', () => this.profilePictures.get(jid) ?? null)
+    pictureUrl: (jid) => this.run('contacts.pictureUrl', () => this.profilePictures.get(jid) ?? null),
+    // The LID of a PN from `lids` (digits → LID JID), and back.
+    resolveLid: (jid) =>
+      this.run('contacts.resolveLid', (): ContactRef => {
+        const user = jid.split(/[:@]/)[0]!.replace(/\D/g, '');
+        if (jid.endsWith('@lid')) {
+          const pn = [...this.lids].find(([, lid]) => lid.split('@')[0] === user)?.[0];
+          return { jid: pn ? `${pn}@s.whatsapp.net` : `${user}@lid`, lid: `${user}@lid`, pn: pn ? `${pn}@s.whatsapp.net` : null };
+        }
+        const pn = `${user}@s.whatsapp.net`;
+        return { jid: pn, pn, lid: this.lids.get(user) ?? null };
+      })
   };
+
+  readonly profile: ProfileCommands = {
+    picture: (jid) => this.run('profile.picture', () => this.profileWorld.pictures.get(jid) ?? null),
+    setPicture: (image) =>
+      this.run('profile.setPicture', () => {
+        this.profileWorld.lastImage = image;
+        this.profileWorld.pictures.set(this.self().id, { url: `https://fake.invalid/pp/${++this.seq}.jpg`, id: String(this.seq) });
+      }),
+    removePicture: () => this.run('profile.removePicture', () => void this.profileWorld.pictures.delete(this.self().id)),
+    privacy: () => this.run('profile.privacy', () => ({ ...this.profileWorld.privacy })),
+    about: (jid) => this.run('profile.about', () => this.profileWorld.abouts.get(jid) ?? null),
+    businessProfile: (jid) => this.run('profile.businessProfile', () => this.profileWorld.businesses.get(jid) ?? null)
+  };
+
+  readonly chats: ChatCommands = {
+    archive: (chat, archived, last) => this.chatCall('archive', chat, archived, last),
+    pin: (chat, pinned) => this.chatCall('pin', chat, pinned),
+    mute: (chat, until) => this.chatCall('mute', chat, until),
+    markRead: (chat, read, last) => this.chatCall('markRead', chat, read, last),
+    clear: (chat, last) => this.chatCall('clear', chat, undefined, last),
+    pinMessage: (key, pin, { id, seconds }) => {
+      this.chatCalls.push({ command: 'pinMessage', chat: key.chat, value: { key, pin, seconds } });
+      return this.sent('chats.pinMessage', { command: 'send', to: key.chat, content: { type: 'text', text: 'pin' }, options: { id } }, key.chat, id, 'pin');
+    }
+  };
+
+  private chatCall(command: keyof ChatCommands, chat: string, value?: unknown, last?: ChatLastMessage | null): Promise<void> {
+    this.chatCalls.push({ command, chat, value, last });
+    return this.run(`chats.${command}`, () => undefined);
+  }
 
   readonly groups: GroupCommands = {
     list: () => this.run('groups.list', () => [...this.world.values()].filter((w) => this.mine(w)).map((w) => snapshot(w.meta))),

@@ -7,6 +7,7 @@ import type { SandboxNetwork } from '../network.js';
 import { node, stanzaId, unixNow } from '../stanza.js';
 import type { Account, Companion } from '../world/accounts.js';
 import { encryptFor } from '../routing/encrypt.js';
+import { phoneHistory } from '../world/phone-history.js';
 
 export async function sendFromPhone(network: SandboxNetwork, companion: Companion, message: proto.IMessage): Promise<void> {
   const { account } = companion;
@@ -54,7 +55,7 @@ export function startPhoneBootstrap(network: SandboxNetwork, companion: Companio
   };
   const history = proto.HistorySync.encode({
     syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
-    conversations: [],
+    conversations: phoneHistory(account),
     phoneNumberToLidMappings: (network.historyMappings === 'all' ? network.accounts.all() : knownAccounts(network, account)).map((a) => ({
       pnJid: a.pnJid,
       lidJid: a.lidJid

@@ -28,8 +28,17 @@ function pictureOf(network: SandboxNetwork, target: string): Picture | undefined
   return network.accounts.resolve(target)?.account.picture;
 }
 
+/** Hidden from everyone but its owner when the owner's `profile` privacy is `none` (the sandbox keeps no address books, so `contacts` shows it). */
+function hiddenFrom(network: SandboxNetwork, requester: Account, target: string): boolean {
+  if (isJidGroup(target)) return false;
+  const owner = network.accounts.resolve(target)?.account;
+  return !!owner && owner !== requester && owner.privacy.get('profile') === 'none';
+}
+
 function getPicture(network: SandboxNetwork, account: Account, iq: BinaryNode): BinaryNode[] {
-  const picture = pictureOf(network, iq.attrs.target ?? account.pnJid);
+  const target = iq.attrs.target ?? account.pnJid;
+  if (hiddenFrom(network, account, target)) throw new IqFailure(401, 'not-authorized');
+  const picture = pictureOf(network, target);
   if (!picture) throw new IqFailure(404, 'item-not-found');
   const { url, directPath } = publishedAt(network, picture);
   return [node('picture', { id: picture.id, type: child(iq, 'picture')?.attrs.type ?? 'image', url, direct_path: directPath })];

@@ -6,7 +6,7 @@ import type { StanzaRouter } from '../router.js';
 import { child, children, childrenNamed, contentText, node } from '../stanza.js';
 import { PN_SERVER, type Account } from '../world/accounts.js';
 
-type ProtocolAnswer = (account: Account | undefined, queriedJid: string) => BinaryNode | undefined;
+type ProtocolAnswer = (account: Account | undefined, queriedJid: string, requester: Account) => BinaryNode | undefined;
 
 const PROTOCOLS: Record<string, ProtocolAnswer> = {
   devices: (account) =>
@@ -19,28 +19,28 @@ const PROTOCOLS: Record<string, ProtocolAnswer> = {
     ]),
   lid: (account, jid) => node('lid', account && !jid.endsWith('@lid') ? { val: account.lidJid } : {}),
   contact: (account) => node('contact', { type: account ? 'in' : 'out' }),
-  status: (account) => {
+  status: (account, _jid, requester) => {
     if (!account) return node('status', { code: '404' });
-    if (account.privacy.get('status') === 'none') return node('status', { code: '401' });
+    if (account !== requester && account.privacy.get('status') === 'none') return node('status', { code: '401' });
     return node('status', { t: String(account.aboutSetAt) }, account.about);
   },
   disappearing_mode: (account) => (account ? node('disappearing_mode', { duration: '0', t: '0' }) : undefined)
 };
 
-function answerUser(network: SandboxNetwork, user: BinaryNode, protocols: string[]): BinaryNode {
+function answerUser(network: SandboxNetwork, requester: Account, user: BinaryNode, protocols: string[]): BinaryNode {
   // Phone-number lookups ("is +1555… on WhatsApp?") carry the number instead of a JID.
   const phone = contentText(child(user, 'contact'))?.replace(/\D/g, '');
   const jid = user.attrs.jid ?? `${phone ?? ''}@${PN_SERVER}`;
   const account = network.accounts.resolve(jid)?.account;
-  const answers = protocols.map((name) => PROTOCOLS[name]?.(account, jid)).filter((answer): answer is BinaryNode => !!answer);
+  const answers = protocols.map((name) => PROTOCOLS[name]?.(account, jid, requester)).filter((answer): answer is BinaryNode => !!answer);
   return node('user', { jid }, answers);
 }
 
 export function usyncFeature(router: StanzaRouter): void {
-  router.iq('usync:usync', ({ network }, iq) => {
+  router.iq('usync:usync', ({ network, account }, iq) => {
     const usync = child(iq, 'usync');
     const protocols = children(child(usync, 'query')).map((protocol) => protocol.tag);
-    const users = childrenNamed(child(usync, 'list'), 'user').map((user) => answerUser(network, user, protocols));
+    const users = childrenNamed(child(usync, 'list'), 'user').map((user) => answerUser(network, account, user, protocols));
     const { sid = '', mode = 'query', context = 'interactive' } = usync?.attrs ?? {};
     return [node('usync', { sid, mode, context, index: '0', last: 'true' }, [node('list', {}, users)])];
   });

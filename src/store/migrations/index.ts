@@ -7,6 +7,7 @@ import * as invites from './2026-11-24-invites.js';
 import * as webhookLanes from './2026-11-25-webhook-lanes.js';
 import * as messaging from './2026-12-05-messaging.js';
 import * as webhookActions from './2026-12-05-webhook-actions.js';
+import * as chats from './2026-12-06-chats.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-25-webhook-lanes': webhookLanes,
   '2026-12-05-messaging': messaging,
   '2026-12-05-webhook-actions': webhookActions,
+  '2026-12-06-chats': chats,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

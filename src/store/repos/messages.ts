@@ -1,5 +1,6 @@
 // Repository for `messages` and `message_reactions`: storing what a session sent and received, moving a
 // message's delivery status forward only, edits, revocation, stars and reactions, and retention.
+import { chunk, MAX_PARAMS } from '../chunk.js';
 import type { Db } from '../database.js';
 import type { MessageRow, NewMessageRow, StoredMessageStatus } from '../tables/messages.js';
 
@@ -12,13 +13,23 @@ export function statusesBelow(status: StoredMessageStatus): StoredMessageStatus[
   return (Object.keys(STATUS_RANK) as StoredMessageStatus[]).filter((s) => s !== 'received' && STATUS_RANK[s] < STATUS_RANK[status]);
 }
 
-/** Stores a message; a redelivery of one already stored keeps the stored row (its status and edits). */
-export async function insertMessage(db: Db, row: NewMessageRow): Promise<void> {
-  await db
+/** Stores a message; a redelivery of one already stored keeps the stored row (its status and edits). True when it was new. */
+export async function insertMessage(db: Db, row: NewMessageRow): Promise<boolean> {
+  const result = await db
     .insertInto('messages')
     .values(row)
     .onConflict((oc) => oc.columns(['session_id', 'chat_jid', 'id']).doNothing())
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Inserts many messages, as many per statement as the parameter limit allows; ones already stored are kept. */
+export async function insertMessages(db: Db, rows: readonly NewMessageRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
+  for (const batch of chunk(rows, perStatement)) {
+    await db.insertInto('messages').values(batch).onConflict((oc) => oc.columns(['session_id', 'chat_jid', 'id']).doNothing()).execute();
+  }
 }
 
 /** A message of a session by id, in `chat` when given (ids are unique per sender, not globally). */
