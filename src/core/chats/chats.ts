@@ -18,7 +18,8 @@ import {
   type ChatListQuery,
   type ChatMessagesQuery,
   type ChatPatch,
-  type ChatRow
+  type ChatRow,
+  type LastMessageRow
 } from '../../store/repos/chats.js';
 import { findContact } from '../../store/repos/contacts.js';
 import { findMessage, type MessageRow } from '../../store/repos/messages.js';
@@ -64,7 +65,7 @@ export interface MessagePinOutcome {
 }
 
 export interface ChatListItem extends ChatSummary {
-  lastMessage: MessageRow | null;
+  lastMessage: LastMessageRow | null;
 }
 
 export interface ChatListOutcome {

@@ -4,6 +4,7 @@
 import type { ChatActionOutcome, ChatListItem, ChatListOutcome, ChatMessagesOutcome, MessagePinOutcome } from '../../../core/chats/chats.js';
 import type { ChatSummary } from '../../../core/chats/chat-summary.js';
 import type { ContactListOutcome } from '../../../core/chats/contact-list.js';
+import type { LastMessageRow } from '../../../store/repos/chats.js';
 import type { MessageRow } from '../../../store/repos/messages.js';
 import { succeeded, type Outcome } from './outcome.js';
 
@@ -23,7 +24,7 @@ function mediaMetadata(row: MessageRow): Record<string, unknown> | null {
   }
 }
 
-function lastMessageView(row: MessageRow | null) {
+function lastMessageView(row: LastMessageRow | null) {
   if (!row) return null;
   return { id: row.id, fromMe: row.from_me === 1, type: row.type, text: row.text, timestamp: row.timestamp, status: row.status };
 }
