@@ -22,6 +22,11 @@ export interface LinkedSession {
   phone: string;
 }
 
+/** BENCH_GATEWAY_NODE_ARGS: more Node flags for the gateway process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+function extraNodeArgs(): string[] {
+  return (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 export class BenchGateway {
   private constructor(
     readonly child: ChildProcess,
@@ -42,7 +47,7 @@ export class BenchGateway {
       ...databaseEnv
     };
     const gcHook = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url));
-    const { child, line } = await startJsonChild(['--expose-gc', '--import', gcHook, 'dist/main.js', 'start'], env, (l) => l.msg === 'listening', 'the gateway');
+    const { child, line } = await startJsonChild(['--expose-gc', '--import', gcHook, ...extraNodeArgs(), 'dist/main.js', 'start'], env, (l) => l.msg === 'listening', 'the gateway');
     return new BenchGateway(child, line.url);
   }
 
