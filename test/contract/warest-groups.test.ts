@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient, DIALECTS, TestDatabase, TestGateway, TestSandbox, linkSession } from '../support/gateway-harness.js';
 import { SMALL_PNG } from '../support/images.js';
+import { enveloped, hasFields, n8nCall } from '../support/n8n-node.js';
 
 // [operation, method, route, fields] as in the node (api-compat §1.3 rows 39-62).
 const GROUP_ACTIONS = [
@@ -45,45 +46,6 @@ const EVE = '15556660005';
 const FRANK = '15556660006';
 const SESSION = 'contract-alice';
 
-const isEmpty = (value: unknown) => value === undefined || value === null || value === '';
-
-/** What the n8n node does for one operation: builds the request from its table row and sends it. */
-async function n8nCall(baseUrl: string, apiKey: string, operation: Operation, values: Record<string, unknown>) {
-  const [, method, route, fieldNames] = GROUP_ACTIONS.find(([op]) => op === operation)!;
-  const path = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name])));
-  const fields = Object.fromEntries(fieldNames.filter((name) => !isEmpty(values[name])).map((name) => [name, values[name]]));
-  const headers: Record<string, string> = { 'X-WAREST-API-KEY': apiKey, Authorization: `Bearer ${apiKey}`, Accept: 'application/json' };
-  let url = `${baseUrl}/api/v1${path}`;
-  let body: string | undefined;
-  if (method === 'GET') {
-    const query = new URLSearchParams(Object.entries(fields).map(([key, value]) => [key, String(value)]));
-    if ([...query].length) url += `?${query}`;
-  } else {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(fields);
-  }
-  const response = await fetch(url, { method, headers, body });
-  assert.match(response.headers.get('content-type') ?? '', /application\/json/, `${operation} answers JSON`);
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-/** The WARest envelope; returns results[0]. */
-function enveloped(operation: string, answer: { status: number; body: any }, status: number, code: number, message?: string): any {
-  const where = `${operation}: ${JSON.stringify(answer.body).slice(0, 400)}`;
-  assert.equal(answer.status, status, where);
-  assert.deepEqual(Object.keys(answer.body).sort(), ['code', 'message', 'results', 'status'], where);
-  assert.equal(answer.body.status, status >= 200 && status < 300, where);
-  assert.equal(answer.body.code, code, where);
-  assert.equal(typeof answer.body.message, 'string', where);
-  if (message !== undefined) assert.equal(answer.body.message, message, where);
-  assert.ok(Array.isArray(answer.body.results), where);
-  return answer.body.results[0];
-}
-
-function hasFields(operation: string, result: Record<string, unknown>, names: string[]): void {
-  for (const name of names) assert.ok(name in result, `${operation} result has ${name}: ${JSON.stringify(result).slice(0, 300)}`);
-}
-
 for (const dialect of DIALECTS) {
   describe(`${dialect}: WARest n8n contract, groups`, () => {
     let sb: TestSandbox;
@@ -93,7 +55,7 @@ for (const dialect of DIALECTS) {
     const seen = new Set<Operation>();
     const call = (operation: Operation, values: Record<string, unknown>) => {
       seen.add(operation);
-      return n8nCall(gw.url, apiKey, operation, { sessionId: SESSION, ...values });
+      return n8nCall(GROUP_ACTIONS, gw.url, apiKey, operation, { sessionId: SESSION, ...values });
     };
     const act = (gid: string, as: string, action: string, input: Record<string, unknown> = {}) =>
       sb.ok('POST', `/sandbox/v1/groups/${encodeURIComponent(gid)}/actions`, { as, action, ...input });

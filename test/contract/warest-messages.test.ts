@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient, DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, linkSession } from '../support/gateway-harness.js';
 import { SMALL_PNG, toneWav } from '../support/images.js';
+import { enveloped, hasFields, n8nCall } from '../support/n8n-node.js';
 
 // [operation, method, route, fields] as in the node (api-compat §1.3 rows 9-20 and 31-38).
 const MESSAGE_ACTIONS = [
@@ -39,36 +40,8 @@ const SESSION = 'contract-messages';
 const PNG_URI = `data:image/png;base64,${SMALL_PNG.toString('base64')}`;
 const GIF_URI = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==';
 
-const isEmpty = (value: unknown) => value === undefined || value === null || value === '';
-
-/** The node: table fields, then the message options it copies into the body (sent only when set). */
-async function n8nCall(baseUrl: string, apiKey: string, operation: Operation, values: Record<string, unknown>, options: Record<string, unknown> = {}) {
-  const [, method, route, fieldNames] = MESSAGE_ACTIONS.find(([op]) => op === operation)!;
-  const path = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name])));
-  const fields = Object.fromEntries(
-    [...fieldNames.map((name) => [name, values[name]] as const), ...Object.entries(options)].filter(([, value]) => !isEmpty(value))
-  );
-  const headers = { 'X-WAREST-API-KEY': apiKey, Authorization: `Bearer ${apiKey}`, Accept: 'application/json', 'Content-Type': 'application/json' };
-  const response = await fetch(`${baseUrl}/api/v1${path}`, { method, headers, body: JSON.stringify(fields) });
-  assert.match(response.headers.get('content-type') ?? '', /application\/json/, `${operation} answers JSON`);
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-function enveloped(operation: string, answer: { status: number; body: any }, status = 200, code = 1000): any {
-  const where = `${operation}: ${JSON.stringify(answer.body).slice(0, 400)}`;
-  assert.equal(answer.status, status, where);
-  assert.deepEqual(Object.keys(answer.body).sort(), ['code', 'message', 'results', 'status'], where);
-  assert.equal(answer.body.code, code, where);
-  assert.ok(Array.isArray(answer.body.results) && answer.body.results.length > 0, where);
-  return answer.body.results[0];
-}
-
 const SEND_RESULT = ['phone', 'to', 'toJid', 'messageId', 'status', 'timestamp', 'advancedInfo'];
 const ACTION_RESULT = ['sessionId', 'phone', 'to', 'toJid', 'messageId', 'status'];
-
-function hasFields(operation: string, result: Record<string, unknown>, names: string[]): void {
-  for (const name of names) assert.ok(name in result, `${operation} result has ${name}: ${JSON.stringify(result).slice(0, 300)}`);
-}
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: WARest n8n contract, messages`, () => {
@@ -79,7 +52,7 @@ for (const dialect of DIALECTS) {
     const seen = new Set<Operation>();
     const call = (operation: Operation, values: Record<string, unknown>, options?: Record<string, unknown>) => {
       seen.add(operation);
-      return n8nCall(gw.url, apiKey, operation, { sessionId: SESSION, to: BOB, ...values }, options);
+      return n8nCall(MESSAGE_ACTIONS, gw.url, apiKey, operation, { sessionId: SESSION, to: BOB, ...values }, { extra: options });
     };
     const atPhone = (id: string) =>
       eventually(async () => (await sb.ok<{ messages: any[] }>('GET', `/sandbox/v1/accounts/${BOB}/messages`)).messages.find((m) => m.id === id), { what: `message ${id} at the phone` });
@@ -111,7 +84,7 @@ for (const dialect of DIALECTS) {
       const reply = await sent('sendText', { message: 'a reply' }, 'text success', { replyMessageId: text.result.messageId });
       assert.equal(reply.message.extendedTextMessage.contextInfo.stanzaId, text.result.messageId);
 
-      const files = enveloped('sendFiles', await call('sendFiles', { files: [{ file: PNG_URI, filename: 'pic.png', binaryFile: true }, { file: 'data:text/plain;base64,' + Buffer.from('notes').toString('base64'), filename: 'notes.txt' }] }));
+      const files = enveloped('sendFiles', await call('sendFiles', { files: [{ file: PNG_URI, filename: 'pic.png', binaryFile: true }, { file: 'data:text/plain;base64,' + Buffer.from('notes').toString('base64'), filename: 'notes.txt' }] }), 200, 1000, undefined, 2);
       hasFields('sendFiles', files, SEND_RESULT);
       assert.ok((await atPhone(files.messageId)).message.imageMessage);
 
