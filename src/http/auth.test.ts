@@ -49,6 +49,7 @@ describe('credential extraction', () => {
     assert.equal(redactUrl('/a?api_key=secret&x=1'), '/a?api_key=redacted&x=1');
     assert.equal(redactUrl('/a?apiKey=s&access_token=t'), '/a?apiKey=redacted&access_token=redacted');
     assert.equal(redactUrl('/a?x=1'), '/a?x=1');
+    assert.equal(redactUrl('/api/v1/media/abc?expires=1&signature=deadbeef'), '/api/v1/media/abc?expires=1&signature=redacted');
   });
 });
 

@@ -12,7 +12,9 @@ export interface CredentialSource {
 const KEY_HEADERS = ['x-warest-api-key', 'x-api-key', 'api-key'] as const;
 const KEY_QUERY = ['api_key', 'apikey', 'apiKey'] as const;
 const AUTHORIZATION = /^(?:Bearer|Token|APIKey)\s+(\S.*)$/i;
-const CREDENTIAL_PARAMS = new Set(['api_key', 'apikey', 'access_token', 'access-token', 'token']);
+// Query parameters masked in logged URLs: credentials, and the signature of a signed media link (whoever reads
+// the log could fetch the file until the link expires).
+const CREDENTIAL_PARAMS = new Set(['api_key', 'apikey', 'access_token', 'access-token', 'token', 'signature']);
 
 /**
  * The credential's value, trimmed; undefined when absent or empty. A repeated query parameter or a JSON
