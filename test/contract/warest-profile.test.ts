@@ -4,7 +4,7 @@
 // the WARest envelope with WARest's result fields and messages.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiClient, DIALECTS, TestDatabase, TestGateway, TestSandbox, linkSession } from '../support/gateway-harness.js';
+import { ApiClient, DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, linkSession } from '../support/gateway-harness.js';
 import { SMALL_PNG } from '../support/images.js';
 import { enveloped, hasFields, n8nCall } from '../support/n8n-node.js';
 
@@ -59,7 +59,12 @@ for (const dialect of DIALECTS) {
 
     test('the 7 profile actions', async () => {
       const base = ['sessionId', 'phone'];
-      const info = enveloped('getProfileInfo', await call('getProfileInfo'), 200, 1000, 'Profile info');
+      // A device learns its push name from the first message its phone sends it (the history sync), shortly after it
+      // connects; null until then.
+      const info = await eventually(async () => {
+        const answer = enveloped('getProfileInfo', await call('getProfileInfo'), 200, 1000, 'Profile info');
+        return answer.pushName === null ? undefined : answer;
+      }, { what: 'the push name from the phone' });
       hasFields('getProfileInfo', info, [...base, 'verifiedName', 'pushName', 'about', 'pictureId', 'businessProfile', 'entries', 'profilePicture']);
       hasFields('getProfileInfo profilePicture', info.profilePicture, PICTURE_FIELDS);
       hasFields('getProfileInfo entries', info.entries, ['User', 'Agent', 'Device', 'Server']);
