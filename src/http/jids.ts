@@ -48,7 +48,7 @@ function userJid(raw: string, options: PhoneOptions): string | { problem: string
 }
 
 /** Entries of a list given as an array, a JSON-array string, or a string split on `,`, `;` or newlines. */
-function listEntries(raw: unknown): unknown[] {
+export function listEntries(raw: unknown): unknown[] {
   if (Array.isArray(raw)) return raw;
   if (typeof raw === 'number') return [String(raw)];
   if (typeof raw !== 'string') return raw === undefined || raw === null ? [] : [raw];

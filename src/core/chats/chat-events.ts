@@ -13,7 +13,7 @@ import { chunk, MAX_PARAMS } from '../../store/chunk.js';
 import { insertMessages } from '../../store/repos/messages.js';
 import type { NewMessageRow } from '../../store/tables/messages.js';
 import type { EventReducer, ReduceContext } from '../events/event-reducer.js';
-import { storedMessageRow, type MessageRetention } from '../messages/message-rows.js';
+import { engineMessageRecord, storedMessageRow, type MessageRetention } from '../messages/message-rows.js';
 import { chatSummary, isMuted } from './chat-summary.js';
 
 export interface HistoryBounds {
@@ -125,21 +125,7 @@ async function storeHistoryMessages(trx: Transaction<Database>, sessionId: strin
     if (room <= 0) continue;
     const newest = list.sort((a, b) => b.timestamp - a.timestamp).slice(0, room);
     for (const message of newest) {
-      const row = storedMessageRow(retention, sessionId, {
-        id: message.id,
-        chat,
-        fromMe: message.fromMe,
-        sender: message.sender,
-        pushName: message.pushName,
-        type: message.type,
-        text: message.text,
-        quotedId: message.quotedId,
-        mentions: message.mentions,
-        mediaId: null,
-        timestamp: message.timestamp,
-        status: message.fromMe ? 'sent' : 'received',
-        raw: message.raw
-      });
+      const row = storedMessageRow(retention, sessionId, engineMessageRecord(message, null));
       if (row) rows.push(row);
     }
     lastOf.push({ chat, last: newest[0]!, media: newest.some((m) => isMedia(m.type)) });

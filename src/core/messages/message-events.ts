@@ -8,7 +8,7 @@ import type { Database } from '../../store/database.js';
 import { advanceMessageStatus, insertMessage, saveReaction, updateMessage } from '../../store/repos/messages.js';
 import { noteChatMessage } from '../chats/chat-events.js';
 import type { EventReducer } from '../events/event-reducer.js';
-import { storedMessageRow, type MessageRetention } from './message-rows.js';
+import { engineMessageRecord, storedMessageRow, type MessageRetention } from './message-rows.js';
 
 /** Where received media is recorded (by content address) and how webhook payloads link to it. */
 export interface InboundMediaLinks {
@@ -49,21 +49,7 @@ export function messageEventReducer({ retention, media }: MessageEventsOptions):
   return {
     async message(message, { sessionId, trx, emit }) {
       const mediaId = message.media && media ? await media.record(trx, { sessionId, chat: message.chat, messageId: message.id, media: message.media }) : null;
-      const row = storedMessageRow(retention, sessionId, {
-        id: message.id,
-        chat: message.chat,
-        fromMe: message.fromMe,
-        sender: message.sender,
-        pushName: message.pushName,
-        type: message.type,
-        text: message.text,
-        quotedId: message.quotedId,
-        mentions: message.mentions,
-        mediaId,
-        timestamp: message.timestamp,
-        status: message.fromMe ? 'sent' : 'received',
-        raw: message.raw
-      });
+      const row = storedMessageRow(retention, sessionId, engineMessageRecord(message, mediaId));
       // A redelivery is counted into its chat once (without a stored row, retention none, every time).
       if (!row || (await insertMessage(trx, row))) await noteChatMessage(trx, sessionId, message);
       if (message.fromMe) return;

@@ -1,5 +1,6 @@
 // What the message store keeps of a message under the configured retention: everything (`full`), only its
 // key, chat, type and status (`keys`), or nothing (`none`).
+import type { EngineMessage } from '../../engine/types.js';
 import type { NewMessageRow, StoredMessageStatus } from '../../store/tables/messages.js';
 
 export type MessageRetention = 'full' | 'keys' | 'none';
@@ -19,6 +20,25 @@ export interface MessageRecord {
   timestamp: number;
   status: StoredMessageStatus;
   raw: unknown;
+}
+
+/** A message the engine reported (received, or sent from another of our devices) as the store records it. */
+export function engineMessageRecord(message: EngineMessage, mediaId: string | null): MessageRecord {
+  return {
+    id: message.id,
+    chat: message.chat,
+    fromMe: message.fromMe,
+    sender: message.sender,
+    pushName: message.pushName,
+    type: message.type,
+    text: message.text,
+    quotedId: message.quotedId,
+    mentions: message.mentions,
+    mediaId,
+    timestamp: message.timestamp,
+    status: message.fromMe ? 'sent' : 'received',
+    raw: message.raw
+  };
 }
 
 export function storedMessageRow(retention: MessageRetention, sessionId: string, record: MessageRecord, now = Date.now()): NewMessageRow | null {

@@ -7,7 +7,7 @@ import { parsePictureSource, PICTURE_MAX_BYTES } from '../../core/groups/picture
 import type { NumberInput, Profile } from '../../core/profile/profile.js';
 import { sessionCommand } from '../commands.js';
 import { field } from '../credentials.js';
-import { phoneDigits, USER_SERVER, type PhoneOptions } from '../jids.js';
+import { listEntries, phoneDigits, USER_SERVER, type PhoneOptions } from '../jids.js';
 import type { RequestParts } from '../params.js';
 import { actionRoute } from '../route-table.js';
 import type { RouteModule } from '../types.js';
@@ -38,23 +38,6 @@ const NUMBERS = {
 } as const;
 const NUMBER_FIELDS = { checkNumbers: NUMBERS, checkNumber: NUMBERS, numbers: NUMBERS } as const;
 const DEEP = { type: ['boolean', 'string'], description: 'true: also each registered number’s picture, about text and business profile' } as const;
-
-/** Entries of a list given as an array, a JSON-array string, or text split on `,`, `;` or newlines. */
-function listEntries(raw: unknown): unknown[] {
-  if (Array.isArray(raw)) return raw;
-  if (typeof raw === 'number') return [String(raw)];
-  if (typeof raw !== 'string') return raw === undefined || raw === null ? [] : [raw];
-  const trimmed = raw.trim();
-  if (trimmed.startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(trimmed);
-      if (Array.isArray(parsed)) return parsed;
-    } catch {
-      // not JSON: split it
-    }
-  }
-  return trimmed.split(/[,;\n]+/);
-}
 
 /**
  * `checkNumbers` as PN JIDs, each with what the caller wrote: national numbers get WAYGATE_DEFAULT_COUNTRY_CODE
