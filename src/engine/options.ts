@@ -17,10 +17,7 @@ export interface EngineOptions {
   queryTimeoutMs: number;
   /** how long one command (which may be several queries) may take before EngineTimeoutError */
   commandTimeoutMs: number;
-  /**
-   * recently sent and received messages kept in memory for retries, behind the consumer's store
-   * (`storedMessage`): only what the store may not have yet, or not at all when it keeps keys only
-   */
+  /** recently sent and received messages kept in memory for retries, in front of the consumer's store (`storedMessage`) */
   recentMessageLimit: number;
   /** group metadata kept in memory for sending to groups */
   groupMetadataLimit: number;
@@ -36,7 +33,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   keepAliveIntervalMs: 30_000,
   queryTimeoutMs: 60_000,
   commandTimeoutMs: 30_000,
-  recentMessageLimit: 32,
+  recentMessageLimit: 500,
   groupMetadataLimit: 1_000
 };
 
