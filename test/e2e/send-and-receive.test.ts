@@ -2,7 +2,7 @@
 // back. Sending and decrypting both step the same Signal session, and the first message from a contact teaches
 // the engine their LID; each message must still decrypt on the other side, exactly once. Before the fix (one
 // Signal transaction at a time, decrypt under the LID just learned) PostgreSQL lost most of them to "No matching
-// sessions" and "Bad MAC". SQLite and PostgreSQL; on PostgreSQL a message is still lost in about one run in three,
+// sessions" and "Bad MAC". SQLite and PostgreSQL; on PostgreSQL messages are still lost in most runs,
 // so that case is a `todo` (it runs and reports, it does not fail the suite) until the remaining race is found.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
