@@ -160,6 +160,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     sendTimeoutMs: config.sendTimeoutMs,
     queueTtlSeconds: config.sendQueueTtlSeconds,
     maxRecipients: config.maxRecipients,
+    retention: config.messageRetention,
     onWhatsApp
   });
   const profile = new Profile({ access, onWhatsApp, pictures: { allowPrivate: config.webhookAllowPrivate }, maxNumbers: config.maxCheckNumbers });

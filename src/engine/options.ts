@@ -17,7 +17,10 @@ export interface EngineOptions {
   queryTimeoutMs: number;
   /** how long one command (which may be several queries) may take before EngineTimeoutError */
   commandTimeoutMs: number;
-  /** recently sent and received messages kept in memory for retries, in front of the consumer's store (`storedMessage`) */
+  /**
+   * recently sent and received messages kept in memory for retries, behind the consumer's store
+   * (`storedMessage`): only what the store may not have yet, or not at all when it keeps keys only
+   */
   recentMessageLimit: number;
   /** group metadata kept in memory for sending to groups */
   groupMetadataLimit: number;
@@ -33,7 +36,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   keepAliveIntervalMs: 30_000,
   queryTimeoutMs: 60_000,
   commandTimeoutMs: 30_000,
-  recentMessageLimit: 500,
+  recentMessageLimit: 32,
   groupMetadataLimit: 1_000
 };
 

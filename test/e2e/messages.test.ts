@@ -86,6 +86,11 @@ for (const dialect of DIALECTS) {
       assert.equal(first.status, 202, JSON.stringify(first.body));
       assert.equal(first.body.code, 3000);
       const id = first.body.results[0].messageId;
+      // Readable from the store at once, while it may still be queued.
+      const stored = await gw.request('GET', `/api/v1/messages/${id}?sessionId=${SESSION}`);
+      assert.equal(stored.status, 200, JSON.stringify(stored.body));
+      assert.equal(stored.body.results[0].text, 'once only');
+      assert.ok(['pending', 'sent', 'delivered'].includes(stored.body.results[0].status), stored.body.results[0].status);
       await received(BOB, id);
       const again = await send('text', { to: BOB, message: 'once only', async: true }, headers);
       assert.equal(again.status, 202);

@@ -2,6 +2,7 @@
 // key, chat, type and status (`keys`), or nothing (`none`).
 import type { EngineMessage } from '../../engine/types.js';
 import type { NewMessageRow, StoredMessageStatus } from '../../store/tables/messages.js';
+import type { StoredSend } from './stored-send.js';
 
 export type MessageRetention = 'full' | 'keys' | 'none';
 
@@ -20,6 +21,36 @@ export interface MessageRecord {
   timestamp: number;
   status: StoredMessageStatus;
   raw: unknown;
+}
+
+/**
+ * One of our sends as the store records it: `pending` from its acceptance (so a receipt that beats the send's
+ * own bookkeeping finds it, and it can be read back while queued), then `sent` with WhatsApp's timestamp and
+ * the message as sent.
+ */
+export function sendRecord(
+  send: StoredSend,
+  message: { id: string; chat: string; kind: string },
+  state: { status: 'pending' | 'sent'; timestamp: number; raw: unknown }
+): MessageRecord {
+  return {
+    id: message.id,
+    chat: message.chat,
+    fromMe: true,
+    type: message.kind,
+    text: sendText(send),
+    quotedId: send.quoted?.key.id ?? null,
+    mentions: send.mentions ?? [],
+    mediaId: 'media' in send.content ? send.content.media.mediaId : null,
+    ...state
+  };
+}
+
+function sendText(send: StoredSend): string | null {
+  const content = send.content;
+  if (content.type === 'text' || content.type === 'buttons' || content.type === 'list') return content.text;
+  if (content.type === 'poll') return content.name;
+  return 'caption' in content ? (content.caption ?? null) : null;
 }
 
 /** A message the engine reported (received, or sent from another of our devices) as the store records it. */

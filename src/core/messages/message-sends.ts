@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EngineSession } from '../../engine/port.js';
 import type { MessageKey } from '../../engine/types.js';
 import type { Db } from '../../store/database.js';
-import { findMessage } from '../../store/repos/messages.js';
+import { findMessage, insertMessages } from '../../store/repos/messages.js';
 import { enqueueMessages, findSendRequest, insertSendRequest, listRequestMessages, saveSendResponse, type SendRequestRow } from '../../store/repos/outbound.js';
 import { transaction } from '../../store/transaction.js';
 import type { Principal } from '../auth/principal.js';
@@ -15,6 +15,7 @@ import { GatewayError } from '../errors.js';
 import { OnWhatsAppCache } from '../profile/on-whatsapp.js';
 import type { SessionAccess, SessionCommand } from '../sessions/session-access.js';
 import { checkedContent, isMediaDraft, mentionsIn, type ContentDraft, type MediaDraft } from './send-content.js';
+import { sendRecord, storedMessageRow, type MessageRetention } from './message-rows.js';
 import type { SendQueue, SendSettlement } from './send-queue.js';
 import { serializeSend, type PresenceSimulation, type StoredContent, type StoredSend } from './stored-send.js';
 
@@ -68,6 +69,8 @@ export interface MessageSendsOptions {
   sendTimeoutMs: number;
   queueTtlSeconds: number;
   maxRecipients: number;
+  /** what the message store keeps of each send */
+  retention: MessageRetention;
   /** which numbers are on WhatsApp, shared with Check On WhatsApp (core/profile); a private one when absent */
   onWhatsApp?: OnWhatsAppCache;
 }
@@ -122,6 +125,9 @@ export class MessageSends {
       if (!inserted) return false;
       const rows = queued.map((q) => ({ id: q.id, chat: q.chat, kind: content.type, content: serializeSend(q.send) }));
       await enqueueMessages(trx, session.id, requestId, rows, now, now + this.options.queueTtlSeconds * 1000);
+      const timestamp = Math.floor(now / 1000);
+      const pending = queued.map((q) => storedMessageRow(this.options.retention, session.id, sendRecord(q.send, { id: q.id, chat: q.chat, kind: content.type }, { status: 'pending', timestamp, raw: null }), now));
+      await insertMessages(trx, pending.filter((row) => row !== null));
       return true;
     });
     if (!accepted) {

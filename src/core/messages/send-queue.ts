@@ -8,12 +8,12 @@ import type { EngineSession } from '../../engine/port.js';
 import type { SentMessage } from '../../engine/types.js';
 import { appendEvent } from '../../events/outbox.js';
 import type { Db } from '../../store/database.js';
-import { advanceMessageStatus, insertMessage } from '../../store/repos/messages.js';
+import { advanceMessageStatus, insertMessage, updateMessage } from '../../store/repos/messages.js';
 import { nextOutbound, sessionsWithQueuedSends, setOutboundState, type OutboundMessageRow } from '../../store/repos/outbound.js';
 import { getSession } from '../../store/repos/sessions.js';
 import { transaction } from '../../store/transaction.js';
 import { hydrateContent, parseSend, sendOptions, type StoredSend } from './stored-send.js';
-import { storedMessageRow, type MessageRetention } from './message-rows.js';
+import { sendRecord, storedMessageRow, type MessageRetention } from './message-rows.js';
 import { noteChatMessage } from '../chats/chat-events.js';
 
 /** How a queued message ended; `queued` when it has not yet (the caller stopped waiting). */
@@ -169,25 +169,14 @@ export class SendQueue {
     const now = Date.now();
     await transaction(this.options.db, async (trx) => {
       await setOutboundState(trx, row.session_id, row.id, { state: 'sent', sentAt: now });
-      const stored = storedMessageRow(this.options.retention, row.session_id, {
-        id: row.id,
-        chat: row.chat_jid,
-        fromMe: true,
-        type: row.kind,
-        text: textOf(send),
-        quotedId: send.quoted?.key.id ?? null,
-        mentions: send.mentions ?? [],
-        mediaId: 'media' in send.content ? send.content.media.mediaId : null,
-        timestamp: sent.timestamp,
-        status: 'sent',
-        raw: sent.raw
-      });
-      if (!stored || (await insertMessage(trx, stored))) {
-        await noteChatMessage(trx, row.session_id, { chat: row.chat_jid, id: row.id, fromMe: true, timestamp: sent.timestamp, type: row.kind });
+      const stored = storedMessageRow(this.options.retention, row.session_id, sendRecord(send, { id: row.id, chat: row.chat_jid, kind: row.kind }, { status: 'sent', timestamp: sent.timestamp, raw: sent.raw }), now);
+      // Stored as pending when accepted (kept only if it was not, e.g. accepted before an upgrade).
+      if (stored && !(await insertMessage(trx, stored))) {
+        const key = { sessionId: row.session_id, chat: row.chat_jid, id: row.id };
+        await updateMessage(trx, key, { timestamp: stored.timestamp, raw: stored.raw });
+        await advanceMessageStatus(trx, key, 'sent', now);
       }
-      if (stored) {
-        await advanceMessageStatus(trx, { sessionId: row.session_id, chat: row.chat_jid, id: row.id }, 'sent', now);
-      }
+      await noteChatMessage(trx, row.session_id, { chat: row.chat_jid, id: row.id, fromMe: true, timestamp: sent.timestamp, type: row.kind });
       await appendEvent(trx, {
         sessionId: row.session_id,
         event: 'message.status',
@@ -201,6 +190,7 @@ export class SendQueue {
   private async fail(row: OutboundMessageRow, error: string): Promise<void> {
     await transaction(this.options.db, async (trx) => {
       await setOutboundState(trx, row.session_id, row.id, { state: 'failed', error });
+      await advanceMessageStatus(trx, { sessionId: row.session_id, chat: row.chat_jid, id: row.id }, 'failed', Date.now());
       await appendEvent(trx, {
         sessionId: row.session_id,
         event: 'message.status',
@@ -210,13 +200,6 @@ export class SendQueue {
     });
     this.notify(row.session_id, row.id, { state: 'failed', error });
   }
-}
-
-function textOf(send: StoredSend): string | null {
-  const content = send.content;
-  if (content.type === 'text' || content.type === 'buttons' || content.type === 'list') return content.text;
-  if (content.type === 'poll') return content.name;
-  return 'caption' in content ? (content.caption ?? null) : null;
 }
 
 function failureText(err: unknown): string {

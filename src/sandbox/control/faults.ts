@@ -1,15 +1,19 @@
 // Control routes for network trouble and debugging: drop a device's socket, refuse connections for a while,
-// delay or fail one kind of query, clear faults, and read the recorded stanza exchange.
+// delay or fail one kind of query, make a phone lose its Signal sessions, clear faults, and read the recorded
+// stanza exchange.
 import type { FastifyInstance } from 'fastify';
 import type { ControlDeps } from './api.js';
 import { ControlError } from './api.js';
+import { accountOrThrow } from './accounts.js';
 
 type FaultBody =
   | { type: 'drop'; device: string }
   | { type: 'refuse'; seconds: number }
+  | { type: 'forget-sessions'; phone: string }
   | { type: 'delay-query' | 'fail-query'; query: string; ms?: number; code?: number; text?: string; count?: number };
 
-export function faultRoutes(app: FastifyInstance, { network }: ControlDeps): void {
+export function faultRoutes(app: FastifyInstance, deps: ControlDeps): void {
+  const { network } = deps;
   app.post<{ Body: FaultBody }>(
     '/sandbox/v1/faults',
     {
@@ -18,7 +22,8 @@ export function faultRoutes(app: FastifyInstance, { network }: ControlDeps): voi
           type: 'object',
           required: ['type'],
           properties: {
-            type: { type: 'string', enum: ['drop', 'refuse', 'delay-query', 'fail-query'] },
+            type: { type: 'string', enum: ['drop', 'refuse', 'forget-sessions', 'delay-query', 'fail-query'] },
+            phone: { type: 'string' },
             device: { type: 'string' },
             seconds: { type: 'number', minimum: 0, maximum: 3600 },
             query: { type: 'string', minLength: 1 },
@@ -45,6 +50,10 @@ export function faultRoutes(app: FastifyInstance, { network }: ControlDeps): voi
           if (body.seconds === undefined) throw new ControlError(400, 'refuse needs seconds');
           network.faults.refuseConnections(body.seconds);
           return { refusingFor: body.seconds };
+        case 'forget-sessions':
+          if (!body.phone) throw new ControlError(400, 'forget-sessions needs phone, the account whose phone loses its sessions');
+          accountOrThrow(deps, body.phone).phoneParty.forgetSessions();
+          return { forgotSessions: body.phone };
         default: {
           if (!body.query) throw new ControlError(400, `${body.type} needs query, an IQ namespace such as "w:g2" or "w:g2:invite"`);
           network.faults.addQueryFault({

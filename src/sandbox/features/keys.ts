@@ -1,22 +1,13 @@
 // `xmlns="encrypt"`: prekey count, upload, digest, signed-prekey rotation and key-bundle fetches.
 import type { BinaryNode } from 'baileys';
 import { IqFailure, type StanzaRouter } from '../router.js';
-import { bigEndian, child, childrenNamed, contentBytes, node, uint } from '../stanza.js';
+import { keyBundleNodes, registrationNode } from '../routing/key-bundle.js';
+import { child, childrenNamed, contentBytes, node, uint } from '../stanza.js';
 import type { KeyBundle } from '../world/signal-party.js';
 import { startPhoneBootstrap } from './phone-bootstrap.js';
 
 function bundleNode(jid: string, bundle: KeyBundle): BinaryNode {
-  return node('user', { jid }, [
-    node('registration', {}, bigEndian(bundle.registrationId, 4)),
-    node('type', {}, Buffer.from([5])),
-    node('identity', {}, bundle.identityKey),
-    node('skey', {}, [
-      node('id', {}, bigEndian(bundle.signedPreKey.keyId, 3)),
-      node('value', {}, bundle.signedPreKey.publicKey),
-      node('signature', {}, bundle.signedPreKey.signature)
-    ]),
-    ...(bundle.preKey ? [node('key', {}, [node('id', {}, bigEndian(bundle.preKey.keyId, 3)), node('value', {}, bundle.preKey.publicKey)])] : [])
-  ]);
+  return node('user', { jid }, [registrationNode(bundle.registrationId), ...keyBundleNodes(bundle)]);
 }
 
 export function keysFeature(router: StanzaRouter): void {

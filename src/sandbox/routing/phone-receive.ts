@@ -1,7 +1,7 @@
 // A simulated phone receiving a `<message>`: it decrypts every `<enc>` with its own Signal state (1:1
 // sessions, sender keys from SKDMs), unwraps own-device copies, keeps the message in its chats (counting
 // duplicates), downloads media, counts poll votes, and answers with a delivery receipt as a phone does, plus
-// a read receipt when its settings say so.
+// a read receipt when its settings say so. What it cannot decrypt, it asks the sender to send again.
 import { getContentType, isJidGroup, normalizeMessageContent, proto, unpadRandomMax16, type BinaryNode } from 'baileys';
 import type { SandboxNetwork } from '../network.js';
 import { childrenNamed, contentBytes, node } from '../stanza.js';
@@ -11,6 +11,7 @@ import { bareJid, sameDevice } from './addressing.js';
 import { sessionJid } from './encrypt.js';
 import { openMedia } from './media.js';
 import { sendPhoneReceipts } from './phone-receipts.js';
+import { askSenderToResend } from './phone-retry-request.js';
 import { readVote } from './poll-votes.js';
 import { routeReceipt } from './receipts.js';
 
@@ -28,7 +29,10 @@ async function processOnPhone(network: SandboxNetwork, account: Account, stanza:
   const author = group ? (stanza.attrs.participant ?? '') : from;
   const sender = network.accounts.resolve(author);
   if (!sender) throw new Error(`message from unknown device ${author}`);
-  const message = await decrypt(account, stanza, author, sender, group);
+  const message = await decrypt(account, stanza, author, sender, group).catch(async (error: unknown) => {
+    await askSenderToResend(network, account, stanza, author, group);
+    throw error;
+  });
   // Peer messages are a companion's requests to its own phone (app-state keys, history); nothing to keep.
   if (stanza.attrs.category === 'peer') return;
   delete message.senderKeyDistributionMessage;

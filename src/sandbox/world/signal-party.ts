@@ -24,9 +24,14 @@ export interface KeyBundle {
 
 type Stored = { [T in keyof SignalDataTypeMap]?: Map<string, SignalDataTypeMap[T]> };
 
-function memoryKeyStore(): SignalKeyStore {
+type MemoryKeyStore = SignalKeyStore & { forget(type: keyof SignalDataTypeMap): void };
+
+function memoryKeyStore(): MemoryKeyStore {
   const data: Stored = {};
   return {
+    forget(type) {
+      data[type]?.clear();
+    },
     async get(type, ids) {
       const table = data[type] as Map<string, unknown> | undefined;
       const out: Record<string, any> = {};
@@ -53,6 +58,7 @@ export type LidLookup = (pns: string[]) => Promise<{ pn: string; lid: string }[]
 export class SignalParty {
   readonly creds: AuthenticationCreds;
   readonly keys: SignalKeyStore;
+  private readonly store: MemoryKeyStore;
   readonly repository: ReturnType<NonNullable<typeof DEFAULT_CONNECTION_CONFIG.makeSignalRepository>>;
   private nextPreKeyId = 1;
 
@@ -61,7 +67,7 @@ export class SignalParty {
     // The phone's identity doubles as the ADV account key, so it is chosen by the caller and the signed
     // prekey must be re-signed with it.
     this.creds = identity ? { ...fresh, signedIdentityKey: identity, signedPreKey: signedKeyPair(identity, 1) } : fresh;
-    const store = memoryKeyStore();
+    const store = (this.store = memoryKeyStore());
     this.keys = withKeyedAsyncLocalStorage(() => addTransactionCapability(store, silentLogger, { maxCommitRetries: 1, delayBetweenTriesMs: 0 }));
     this.repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository(
       { creds: this.creds, keys: this.keys as any },
@@ -72,6 +78,11 @@ export class SignalParty {
 
   get identity(): KeyPair {
     return this.creds.signedIdentityKey as KeyPair;
+  }
+
+  /** Drops every 1:1 session (a phone restored without its Signal state): the next message from each peer fails. */
+  forgetSessions(): void {
+    this.store.forget('session');
   }
 
   /** A bundle with a fresh one-time prekey; each key is handed out once, as WhatsApp does. */

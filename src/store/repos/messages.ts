@@ -55,7 +55,7 @@ export async function advanceMessageStatus(db: Db, key: { sessionId: string; cha
 export async function updateMessage(
   db: Db,
   key: { sessionId: string; chat: string; id: string },
-  patch: Partial<Pick<MessageRow, 'text' | 'edited_at' | 'revoked_at' | 'starred' | 'raw'>>
+  patch: Partial<Pick<MessageRow, 'text' | 'timestamp' | 'edited_at' | 'revoked_at' | 'starred' | 'raw'>>
 ): Promise<void> {
   await db.updateTable('messages').set(patch).where('session_id', '=', key.sessionId).where('chat_jid', '=', key.chat).where('id', '=', key.id).execute();
 }
