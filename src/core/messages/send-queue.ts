@@ -8,7 +8,7 @@ import type { EngineSession } from '../../engine/port.js';
 import type { SentMessage } from '../../engine/types.js';
 import { appendEvent } from '../../events/outbox.js';
 import type { Db } from '../../store/database.js';
-import { advanceMessageStatus, insertMessage, updateMessage } from '../../store/repos/messages.js';
+import { advanceMessageStatus, insertMessage, markMessageSent } from '../../store/repos/messages.js';
 import { nextOutbound, sessionsWithQueuedSends, setOutboundState, type OutboundMessageRow } from '../../store/repos/outbound.js';
 import { getSession } from '../../store/repos/sessions.js';
 import { transaction } from '../../store/transaction.js';
@@ -170,12 +170,8 @@ export class SendQueue {
     await transaction(this.options.db, async (trx) => {
       await setOutboundState(trx, row.session_id, row.id, { state: 'sent', sentAt: now });
       const stored = storedMessageRow(this.options.retention, row.session_id, sendRecord(send, { id: row.id, chat: row.chat_jid, kind: row.kind }, { status: 'sent', timestamp: sent.timestamp, raw: sent.raw }), now);
-      // Stored as pending when accepted (kept only if it was not, e.g. accepted before an upgrade).
-      if (stored && !(await insertMessage(trx, stored))) {
-        const key = { sessionId: row.session_id, chat: row.chat_jid, id: row.id };
-        await updateMessage(trx, key, { timestamp: stored.timestamp, raw: stored.raw });
-        await advanceMessageStatus(trx, key, 'sent', now);
-      }
+      // Stored as pending when accepted; inserted now only if it was not (accepted before an upgrade).
+      if (stored && !(await markMessageSent(trx, { sessionId: row.session_id, chat: row.chat_jid, id: row.id }, stored, now))) await insertMessage(trx, stored);
       await noteChatMessage(trx, row.session_id, { chat: row.chat_jid, id: row.id, fromMe: true, timestamp: sent.timestamp, type: row.kind });
       await appendEvent(trx, {
         sessionId: row.session_id,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { storedMessageRow, type MessageRecord } from '../../core/messages/message-rows.js';
 import type { Store } from '../open-database.js';
 import { TEST_DIALECTS, openTestStore, seedSession } from '../testing.js';
-import { advanceMessageStatus, findMessage, insertMessage, listReactions, pruneMessages, saveReaction } from './messages.js';
+import { advanceMessageStatus, findMessage, insertMessage, listReactions, markMessageSent, pruneMessages, saveReaction } from './messages.js';
 
 const CHAT = '15550000002@s.whatsapp.net';
 const record = (id: string, overrides: Partial<MessageRecord> = {}): MessageRecord => ({
@@ -43,6 +43,20 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(JSON.parse(stored!.raw!).message.conversation, 'text of M1');
       await advanceMessageStatus(store.db, key, 'failed', 4000);
       assert.equal((await findMessage(store.db, 'store', 'M1'))?.status, 'read', 'a sent message cannot fail afterwards');
+    });
+
+    it('a pending send becomes sent with its ack, unless a receipt that came first already moved it further', async () => {
+      const pending = (id: string) => storedMessageRow('full', 'store', record(id, { status: 'pending', raw: null, timestamp: 1 }))!;
+      await insertMessage(store.db, pending('P1'));
+      await insertMessage(store.db, pending('P2'));
+      await advanceMessageStatus(store.db, { sessionId: 'store', chat: CHAT, id: 'P2' }, 'delivered', 5000);
+      for (const id of ['P1', 'P2']) {
+        assert.equal(await markMessageSent(store.db, { sessionId: 'store', chat: CHAT, id }, { timestamp: 1_700_000_100, raw: '{"sent":true}' }, 6000), true);
+      }
+      const [p1, p2] = [await findMessage(store.db, 'store', 'P1'), await findMessage(store.db, 'store', 'P2')];
+      assert.deepEqual([p1?.status, p1?.status_at, p1?.timestamp, p1?.raw], ['sent', 6000, 1_700_000_100, '{"sent":true}']);
+      assert.deepEqual([p2?.status, p2?.status_at, p2?.timestamp], ['delivered', 5000, 1_700_000_100]);
+      assert.equal(await markMessageSent(store.db, { sessionId: 'store', chat: CHAT, id: 'never-stored' }, { timestamp: 1 }, 7000), false);
     });
 
     it('retention "keys" stores ids, chat, type and status without content; "none" stores nothing', async () => {

@@ -52,10 +52,31 @@ export async function advanceMessageStatus(db: Db, key: { sessionId: string; cha
     .execute();
 }
 
+/**
+ * One of our sends acknowledged by WhatsApp: its timestamp and the message as sent, and `sent` unless a receipt
+ * already moved it further. False when the store has no row for it (it was not stored when accepted).
+ */
+export async function markMessageSent(db: Db, key: { sessionId: string; chat: string; id: string }, sent: { timestamp: number; raw?: string | null }, at: number): Promise<boolean> {
+  const below = statusesBelow('sent');
+  const result = await db
+    .updateTable('messages')
+    .set((eb) => ({
+      timestamp: sent.timestamp,
+      raw: sent.raw ?? null,
+      status: eb.case().when('status', 'in', below).then('sent' as StoredMessageStatus).else(eb.ref('status')).end(),
+      status_at: eb.case().when('status', 'in', below).then(at).else(eb.ref('status_at')).end()
+    }))
+    .where('session_id', '=', key.sessionId)
+    .where('chat_jid', '=', key.chat)
+    .where('id', '=', key.id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function updateMessage(
   db: Db,
   key: { sessionId: string; chat: string; id: string },
-  patch: Partial<Pick<MessageRow, 'text' | 'timestamp' | 'edited_at' | 'revoked_at' | 'starred' | 'raw'>>
+  patch: Partial<Pick<MessageRow, 'text' | 'edited_at' | 'revoked_at' | 'starred' | 'raw'>>
 ): Promise<void> {
   await db.updateTable('messages').set(patch).where('session_id', '=', key.sessionId).where('chat_jid', '=', key.chat).where('id', '=', key.id).execute();
 }
