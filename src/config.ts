@@ -49,6 +49,7 @@ export interface Config {
   defaultCountryCode: string | undefined;
   trustProxy: boolean;
   metricsPublic: boolean;
+  dashboard: boolean;
   cpuSampleIntervalMs: number;
   cpuHistorySize: number;
 }
@@ -342,6 +343,10 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
   metricsPublic: {
     env: 'WAYGATE_METRICS_PUBLIC', default: 'false',
     description: 'Serve /metrics without the admin key.', parse: boolean,
+  },
+  dashboard: {
+    env: 'WAYGATE_DASHBOARD', default: 'true',
+    description: 'Serve the web dashboard at / (false: the gateway serves the API only).', parse: boolean,
   },
   cpuSampleIntervalMs: {
     env: 'WAYGATE_CPU_SAMPLE_INTERVAL_MS', default: '5000',

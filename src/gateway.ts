@@ -15,6 +15,10 @@ import { chatEventReducer } from './core/chats/chat-events.js';
 import { Chats } from './core/chats/chats.js';
 import { ContactList } from './core/chats/contact-list.js';
 import { chatRoutes } from './http/routes/chats.js';
+import { EventFeed } from './core/events/event-feed.js';
+import { eventRoutes } from './http/routes/events.js';
+import { SessionActivity } from './core/sessions/session-activity.js';
+import { sessionActivityRoutes } from './http/routes/session-activity.js';
 import { messageEventReducer } from './core/messages/message-events.js';
 import { MessageRetention } from './core/messages/message-retention.js';
 import { Misc } from './core/misc/misc.js';
@@ -212,6 +216,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     registerRoutes: [
       { routes: sessionRoutes(sessionActions, webhookActions) },
+      { routes: eventRoutes(new EventFeed({ db, access })) },
+      { routes: sessionActivityRoutes(new SessionActivity({ db, access })) },
       { routes: keyRoutes(new UserKeys(db, () => auth.invalidate())) },
       { routes: mediaRoutes(media) },
       messageRoutes({ sends: messageSends, actions: messageActions, phones: { defaultCountryCode: config.defaultCountryCode }, mediaBodyLimitBytes: config.mediaBodyLimitBytes }),

@@ -6,13 +6,13 @@
 import { OutboundRequestError } from '../lib/outbound-target.js';
 import { safeFetch, type SafeResponse } from '../lib/safe-fetch.js';
 import type { Db } from '../store/database.js';
-import { getApiKey } from '../store/repos/api-keys.js';
 import { getEvent } from '../store/repos/outbox.js';
 import { getSession } from '../store/repos/sessions.js';
 import type { WebhookDelivery } from '../store/repos/webhook-deliveries.js';
 import { nameOf, tagOf } from './registry.js';
 import { parseRetryAfter, type AttemptResult } from './retry-policy.js';
 import { buildWebhookRequest, type WebhookSessionInfo } from './webhook-signer.js';
+import { webhookSessionInfo } from './webhook-session.js';
 
 export interface AttemptOptions {
   db: Db;
@@ -67,13 +67,12 @@ async function send(delivery: WebhookDelivery, options: AttemptOptions): Promise
   if (!name) return refused(`event "${event.event}" is not in the registry`);
   const session = await getSession(db, delivery.sessionId);
   if (!session) return refused('session was deleted before delivery');
-  const owner = await getApiKey(db, session.ownerKeyId);
 
   const request = buildWebhookRequest({
     eventId: event.id,
     tag: tagOf(name),
     payload: event.payload,
-    session: { id: session.id, label: session.label ?? '', registry: owner?.registry ?? '', username: owner?.name ?? '' },
+    session: await webhookSessionInfo(db, session),
     secret: session.webhookSecret,
     attempt: delivery.attempts + 1,
     ts: Date.now(),

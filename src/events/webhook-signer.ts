@@ -41,13 +41,18 @@ export function signWebhookBody(rawBody: string | Uint8Array, secret: string, us
   return createHmac('sha256', secret + username).update(rawBody).digest('hex');
 }
 
-export function buildWebhookRequest(input: WebhookRequestInput): WebhookRequest {
-  const body = JSON.stringify({
+/** The canonical JSON of an event, as webhooks POST it and the live stream sends it. */
+export function canonicalEventBody(input: Pick<WebhookRequestInput, 'tag' | 'payload' | 'session' | 'ts'>): string {
+  return JSON.stringify({
     event: input.tag,
     data: { ...input.payload, sessionId: input.session.id },
     ts: input.ts,
     session: input.session,
   });
+}
+
+export function buildWebhookRequest(input: WebhookRequestInput): WebhookRequest {
+  const body = canonicalEventBody(input);
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'User-Agent': USER_AGENT,

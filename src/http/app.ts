@@ -1,9 +1,10 @@
-// The Fastify app factory: wires the envelope, error mapping, auth, metrics and OpenAPI plugins, the server
-// routes, the route modules of later capabilities, and finally the 501 stubs for every table action still missing.
+// The Fastify app factory: wires the envelope, error mapping, auth, metrics and OpenAPI plugins, the dashboard,
+// the server routes, the route modules of later capabilities, and finally the 501 stubs for every table action still missing.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { installAuth } from './auth.js';
 import { CpuSampler } from './cpu-sampler.js';
+import { dashboardRoutes } from './dashboard.js';
 import { installEnvelope } from './envelope.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseUnsafeNumbers, type ErrorDialect } from './error-handler.js';
 import { installAbortLogging, installRequestMetrics, metricsRoute, RedactingLogController } from './observability.js';
@@ -59,6 +60,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   registerOpenApi(app);
   app.register(docsRoutes);
   app.register(metricsRoute(registry, config.metricsPublic));
+  if (config.dashboard) app.register(dashboardRoutes());
   const server = serverRoutes({ config, health: deps.health, server: deps.server, sampler, scheduler });
   app.register(server, { prefix: API_PREFIX });
   for (const module of deps.registerRoutes ?? []) {

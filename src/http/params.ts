@@ -155,3 +155,8 @@ export function readInviteCode(parts: RequestParts): string {
   }
   return code;
 }
+
+/** A comma-separated query value as its non-empty, trimmed entries (`a, b,` → [a, b]); none → []. */
+export function commaList(raw: string | undefined): string[] {
+  return raw?.split(',').map((entry) => entry.trim()).filter(Boolean) ?? [];
+}

@@ -135,3 +135,16 @@ export async function pruneSettledSends(db: Db, before: number): Promise<void> {
     .where((eb) => eb.not(eb.exists(eb.selectFrom('outbound_messages').select('id').whereRef('outbound_messages.request_id', '=', 'send_requests.id'))))
     .execute();
 }
+
+/** A session's sends by state (those not yet pruned). */
+export async function countSendsByState(db: Db, sessionId: string): Promise<Record<OutboundState, number>> {
+  const rows = await db
+    .selectFrom('outbound_messages')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('session_id', '=', sessionId)
+    .groupBy('state')
+    .execute();
+  const counts: Record<OutboundState, number> = { queued: 0, sending: 0, sent: 0, failed: 0 };
+  for (const row of rows) counts[row.state] = Number(row.n);
+  return counts;
+}

@@ -53,20 +53,27 @@ export async function getEvent(db: Db, id: string): Promise<OutboxEvent | undefi
   return row && toEvent(row);
 }
 
-/** A session's events after `afterSeq` (exclusive), oldest first: for consumers that resume from a cursor. */
+/** Events after `afterSeq` (exclusive), oldest first, of one session or of all: for consumers that resume from a cursor. */
 export async function listEvents(
   db: Db,
-  query: { sessionId: string; afterSeq?: number; limit: number },
+  query: { sessionId?: string; afterSeq?: number; limit: number },
 ): Promise<OutboxEvent[]> {
-  const rows = await db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('session_id', '=', query.sessionId)
-    .where('seq', '>', query.afterSeq ?? 0)
-    .orderBy('seq')
-    .limit(query.limit)
-    .execute();
+  let select = db.selectFrom('outbox').selectAll().where('seq', '>', query.afterSeq ?? 0);
+  if (query.sessionId !== undefined) select = select.where('session_id', '=', query.sessionId);
+  const rows = await select.orderBy('seq').limit(query.limit).execute();
   return rows.map(toEvent);
+}
+
+/** A session's newest events, newest first. */
+export async function listRecentEvents(db: Db, query: { sessionId: string; limit: number }): Promise<OutboxEvent[]> {
+  const rows = await db.selectFrom('outbox').selectAll().where('session_id', '=', query.sessionId).orderBy('seq', 'desc').limit(query.limit).execute();
+  return rows.map(toEvent);
+}
+
+/** The position of the newest event in the log (0 when empty). */
+export async function latestEventSeq(db: Db): Promise<number> {
+  const row = await db.selectFrom('outbox').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  return Number(row?.seq ?? 0);
 }
 
 /**

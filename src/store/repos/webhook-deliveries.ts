@@ -269,3 +269,25 @@ export async function listDeliveries(
   const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
   return rows.map(toDelivery);
 }
+
+export interface DeliveryWithEvent extends WebhookDelivery {
+  /** The event's dotted name. */
+  event: string;
+}
+
+/** A session's deliveries, newest first, each with its event's name; optionally only some states and events. */
+export async function listDeliveriesWithEvents(
+  db: Db,
+  query: { sessionId: string; states?: readonly DeliveryState[]; events?: readonly string[]; limit: number },
+): Promise<DeliveryWithEvent[]> {
+  let select = db
+    .selectFrom('webhook_deliveries')
+    .innerJoin('outbox', 'outbox.id', 'webhook_deliveries.event_id')
+    .selectAll('webhook_deliveries')
+    .select('outbox.event')
+    .where('webhook_deliveries.session_id', '=', query.sessionId);
+  if (query.states?.length) select = select.where('webhook_deliveries.state', 'in', query.states);
+  if (query.events?.length) select = select.where('outbox.event', 'in', query.events);
+  const rows = await select.orderBy('webhook_deliveries.id', 'desc').limit(query.limit).execute();
+  return rows.map((row) => ({ ...toDelivery(row), event: row.event }));
+}
