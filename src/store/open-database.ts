@@ -65,7 +65,7 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, logger: Logger | 
     if (result.status === 'Success') logger?.info({ migration: result.migrationName }, 'migration applied');
     if (result.status === 'Error') logger?.error({ migration: result.migrationName }, 'migration failed');
   }
-  if (error) throw new Error('database migration failed', { cause: error });
+  if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Store> {
