@@ -11,7 +11,7 @@ const { values } = parseArgs({
     'media-port': { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
     'log-level': { type: 'string', default: process.env.SANDBOX_LOG_LEVEL ?? 'info' },
-    'history-mappings': { type: 'string', default: 'all' }
+    'history-mappings': { type: 'string', default: 'known' }
   }
 });
 

@@ -21,7 +21,7 @@ export interface NetworkOptions {
   /** host:port of the sandbox media server, announced in media_conn answers */
   mediaHost?: string;
   recorderCapacity?: number;
-  /** whose PN↔LID mappings a fresh device's history sync carries: every account (default) or the phone's known ones */
+  /** whose PN↔LID mappings a fresh device's history sync carries: the phone's known ones (default, as real phones) or every account */
   historyMappings?: 'all' | 'known';
 }
 
@@ -44,7 +44,7 @@ export class SandboxNetwork {
     this.authority = options.authority;
     this.logger = options.logger;
     this.mediaHost = options.mediaHost;
-    this.historyMappings = options.historyMappings ?? 'all';
+    this.historyMappings = options.historyMappings ?? 'known';
     this.recorder = new StanzaRecorder(options.recorderCapacity);
     this.linking = new Linking(this);
     for (const register of options.modules) register(this.router);

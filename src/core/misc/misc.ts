@@ -6,6 +6,7 @@ import type { EngineSession } from '../../engine/port.js';
 import type { ContactRef } from '../../engine/types.js';
 import { decryptPollVoteWithAnyJid, selectedOptionNames } from '../../lib/poll-vote-crypto.js';
 import type { Db } from '../../store/database.js';
+import { findContact } from '../../store/repos/contacts.js';
 import { findMessage } from '../../store/repos/messages.js';
 import { GatewayError } from '../errors.js';
 import { loadMedia, parseMediaSource, type LoadedMedia, type MediaLoadOptions } from '../media/media-source.js';
@@ -74,7 +75,14 @@ export interface ResolvedId {
   lid: string | null;
   /** both halves known */
   resolved: boolean;
+  /** where the answer came from: the contact store, or the session asking its LID store and WhatsApp */
+  source: 'store' | 'whatsapp';
+  /** why a half is missing; null when resolved */
+  reason: string | null;
 }
+
+const UNRESOLVED_LID = 'WhatsApp reveals a LID\'s phone number only in message envelopes, groups that show members\' numbers, the phone\'s address book and history; none of them named this one to the session';
+const UNKNOWN_NUMBER = 'WhatsApp named no LID for this number: it is not on WhatsApp, or the usync query failed';
 
 /** Every distinct HKDF info once, the likeliest first (a message's own type, then the four main kinds). */
 function kindsToTry(preferred: MediaKind | undefined): MediaKind[] {
@@ -225,11 +233,15 @@ export class Misc {
     if (!parsed.isValid || (parsed.type !== 'user' && parsed.type !== 'lid') || parsed.server === 'hosted' || parsed.server === 'hosted.lid') {
       throw new GatewayError('INVALID_PARAMETER', `input "${input.slice(0, 60)}" is not a person: send a phone number, a …@s.whatsapp.net JID or a …@lid${parsed.reason ? ` (${parsed.reason})` : ''}`);
     }
-    const { engine } = await this.deps.access.working(command, HIDE_FOREIGN);
+    const { session, engine } = await this.deps.access.working(command, HIDE_FOREIGN);
+    const type = parsed.type === 'lid' ? 'lid' : 'jid';
+    const stored = await findContact(this.deps.db, session.id, parsed.normalized!);
+    if (stored?.pn && stored.lid) return { input, isValid: true, type, jid: stored.pn, lid: stored.lid, resolved: true, source: 'store', reason: null };
     const ref: ContactRef = await engine.contacts.resolveLid(parsed.normalized!);
-    const jid = ref.pn ?? (parsed.type === 'user' ? parsed.normalized : null);
-    const lid = ref.lid ?? (parsed.type === 'lid' ? parsed.normalized : null);
-    return { input, isValid: true, type: parsed.type === 'lid' ? 'lid' : 'jid', jid, lid, resolved: !!jid && !!lid };
+    const jid = ref.pn ?? (type === 'jid' ? parsed.normalized : null);
+    const lid = ref.lid ?? (type === 'lid' ? parsed.normalized : null);
+    const resolved = !!jid && !!lid;
+    return { input, isValid: true, type, jid, lid, resolved, source: 'whatsapp', reason: resolved ? null : type === 'lid' ? UNRESOLVED_LID : UNKNOWN_NUMBER };
   }
 
   private async optionalEngine(command: SessionCommand): Promise<EngineSession | undefined> {

@@ -24,6 +24,10 @@ export class BoundedMap<K, V> {
     return this.entries.has(key);
   }
 
+  values(): IterableIterator<V> {
+    return this.entries.values();
+  }
+
   clear(): void {
     this.entries.clear();
   }

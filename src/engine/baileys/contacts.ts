@@ -5,14 +5,14 @@ import type { ContactCommands } from '../port.js';
 import type { OnWhatsAppResult } from '../types.js';
 import type { CommandContext } from './command-context.js';
 import { bareJid, chatJid, isLid, userJid } from './jids.js';
-import { resolveLid } from './lid-resolution.js';
+import { lidResolution } from './lid-resolution.js';
 import { required } from './remote-call.js';
 
 export function makeContactCommands(ctx: CommandContext): ContactCommands {
   return {
     onWhatsApp: (numbers) => onWhatsApp(ctx, numbers),
     pictureUrl: (jid, options = {}) => pictureUrl(ctx, chatJid(jid, 'jid'), options.highRes),
-    resolveLid: (jid) => resolveLid(ctx, jid),
+    resolveLid: lidResolution(ctx)
   };
 }
 
@@ -25,13 +25,15 @@ async function onWhatsApp(ctx: CommandContext, numbers: string[]): Promise<OnWha
   const query = new USyncQuery().withContactProtocol().withLIDProtocol();
   for (const jid of jids) query.withUser(new USyncUser().withPhone(`+${jidDecode(jid)?.user ?? ''}`));
   const found = required(await ctx.call('onWhatsApp', (sock) => sock.executeUSyncQuery(query)), 'onWhatsApp', 'contact list').list;
-  return numbers.map((input, i) => {
+  const results = numbers.map((input, i) => {
     const user = jidDecode(jids[i])?.user;
     const match = found.find((r) => jidDecode(r.id)?.user === user);
     const exists = match?.contact === true;
     const lidJid = exists && typeof match.lid === 'string' && isLid(match.lid) ? bareJid(match.lid) : null;
     return { input, jid: exists ? bareJid(match.id) : null, lid: lidJid, exists };
   });
+  ctx.resolver.learn(results.flatMap(({ jid, lid }) => (jid && lid ? [{ pn: jid, lid }] : [])));
+  return results;
 }
 
 /** The picture URL of a user or group, or null when WhatsApp has none (404). */

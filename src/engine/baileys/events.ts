@@ -41,6 +41,8 @@ const CALL_STATUSES: readonly string[] = ['offer', 'ringing', 'accept', 'reject'
 /** The call states the port reports; Baileys' preaccept, transport and relaylatency are signalling detail. */
 const reportedCallStatus = (status: string): status is CallEvent['status'] => CALL_STATUSES.includes(status);
 
+const groupOf = (jid: string | null | undefined): string | null => (isJidGroup(jid ?? undefined) ? jid! : null);
+
 function sameUser(a: ContactRef, b: ContactRef): boolean {
   return (!!a.lid && a.lid === b.lid) || (!!a.pn && a.pn === b.pn) || a.jid === b.jid;
 }
@@ -83,7 +85,7 @@ export class EventMapper {
       // Group notifications also arrive as stub messages and are reported by the group events, except the
       // picture change, which Baileys reports only this way.
       if (msg.messageStubType === proto.WebMessageInfo.StubType.GROUP_CHANGE_ICON && isJidGroup(msg.key.remoteJid ?? undefined)) {
-        const author = await resolver.ref(msg.key.participant ?? msg.participant, msg.key.participantAlt);
+        const author = await resolver.ref(msg.key.participant ?? msg.participant, msg.key.participantAlt, msg.key.remoteJid);
         emitter.emit('group_update', { groupId: msg.key.remoteJid!, author, changes: { pictureId: msg.messageStubParameters?.[0] ?? null } });
       }
       if (!msg.messageStubType) await this.upsert(msg);
@@ -115,7 +117,7 @@ export class EventMapper {
         return this.emitSome('message_revoke', await messageRevoke(msg, protocol, me, resolver));
       case Type.EPHEMERAL_SETTING:
         if (isJidGroup(msg.key.remoteJid ?? undefined)) {
-          const author = await resolver.ref(msg.key.participant, msg.key.participantAlt);
+          const author = await resolver.ref(msg.key.participant, msg.key.participantAlt, msg.key.remoteJid);
           this.deps.emitter.emit('group_update', { groupId: msg.key.remoteJid!, author, changes: { ephemeral: protocol.ephemeralExpiration ?? 0 } });
         }
     }
@@ -152,7 +154,8 @@ export class EventMapper {
 
   // Group receipts come per member as `message-receipt.update`, not as `messages.update`.
   private async receipts(updates: BaileysEventMap['message-receipt.update']): Promise<void> {
-    for (const { key, receipt } of updates) {
+    const readers = await this.deps.resolver.refs(updates.map(({ key, receipt }) => [receipt.userJid, null, groupOf(key.remoteJid)] as const));
+    for (const [i, { key, receipt }] of updates.entries()) {
       const chat = await chatOf(key, this.deps.resolver);
       if (!chat || !key.id) continue;
       const status: DeliveryStatus = receipt.playedTimestamp ? 'played' : receipt.readTimestamp ? 'read' : 'delivered';
@@ -161,7 +164,7 @@ export class EventMapper {
         id: key.id,
         chat: chat.jid,
         fromMe: !!key.fromMe,
-        participant: await this.deps.resolver.ref(receipt.userJid),
+        participant: readers[i] ?? null,
         status,
         timestamp: at ? toNumber(at) : null
       });
@@ -176,7 +179,6 @@ export class EventMapper {
         this.deps.groupMetadata.set(update.id, update as BaileysGroupMetadata);
         continue;
       }
-      this.deps.groupMetadata.delete(update.id);
       const changes: GroupChanges = {};
       if (update.subject !== undefined) changes.subject = update.subject;
       if ('desc' in update) changes.description = update.desc ?? null;
@@ -185,20 +187,26 @@ export class EventMapper {
       if (update.inviteCode !== undefined) changes.inviteCode = update.inviteCode;
       if (update.memberAddMode !== undefined) changes.memberAddMode = update.memberAddMode ? 'all_member_add' : 'admin_add';
       if (update.joinApprovalMode !== undefined) changes.joinApprovalMode = update.joinApprovalMode;
-      if (Object.keys(changes).length === 0) continue;
-      const author = await this.deps.resolver.ref(update.author, update.authorPn);
-      this.deps.emitter.emit('group_update', { groupId: update.id, author, changes });
+      const changed = Object.keys(changes).length > 0;
+      // Resolved before the change drops the cached metadata, which knows the author's number.
+      const author = changed ? await this.deps.resolver.ref(update.author, update.authorPn, update.id) : null;
+      this.deps.groupMetadata.delete(update.id);
+      if (changed) this.deps.emitter.emit('group_update', { groupId: update.id, author, changes });
     }
   }
 
   private async participants(update: BaileysEventMap['group-participants.update']): Promise<void> {
-    this.deps.groupMetadata.delete(update.id);
     // 'modify' is a member changing their number; the port does not report it.
-    if (update.action === 'modify') return;
+    if (update.action === 'modify') {
+      this.deps.groupMetadata.delete(update.id);
+      return;
+    }
+    // Resolved before the change drops the cached metadata, which knows the author's number.
     const [author, ...participants] = await this.deps.resolver.refs([
-      [update.author, update.authorPn],
-      ...update.participants.map((p) => [p.id, p.phoneNumber ?? p.lid] as const)
+      [update.author, update.authorPn, update.id],
+      ...update.participants.map((p) => [p.id, p.phoneNumber ?? p.lid, update.id] as const)
     ]);
+    this.deps.groupMetadata.delete(update.id);
     const people = participants.filter((p): p is ContactRef => !!p);
     // Baileys reports someone leaving as 'remove' (WhatsApp sends a remove of the author by the author).
     const leave = update.action === 'remove' && people.length === 1 && !!author && sameUser(people[0]!, author);
@@ -207,8 +215,8 @@ export class EventMapper {
 
   private async joinRequest(request: BaileysEventMap['group.join-request']): Promise<void> {
     const [author, participant] = await this.deps.resolver.refs([
-      [request.author, request.authorPn],
-      [request.participant, request.participantPn]
+      [request.author, request.authorPn, request.id],
+      [request.participant, request.participantPn, request.id]
     ]);
     if (!participant) return;
     this.deps.emitter.emit('group_join_request', {
@@ -223,7 +231,7 @@ export class EventMapper {
   private async presence(update: BaileysEventMap['presence.update']): Promise<void> {
     const chat = isJidGroup(update.id) ? update.id : ((await this.deps.resolver.ref(update.id))?.jid ?? update.id);
     for (const [jid, data] of Object.entries(update.presences)) {
-      const participant = await this.deps.resolver.ref(jid);
+      const participant = await this.deps.resolver.ref(jid, null, groupOf(update.id));
       if (!participant) continue;
       this.deps.emitter.emit('presence', {
         chat,

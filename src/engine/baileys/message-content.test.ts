@@ -14,14 +14,14 @@ const BOB = { pn: '15550030002@s.whatsapp.net', lid: '90000000000002@lid' };
 const CAROL = { pn: '15550030003@s.whatsapp.net', lid: '90000000000003@lid' };
 const PEOPLE = [BOB, CAROL];
 
-const resolver = new JidResolver(
-  () =>
+const resolver = new JidResolver({
+  lidMapping: () =>
     ({
       getPNsForLIDs: async (lids: string[]) => PEOPLE.filter((p) => lids.includes(p.lid)),
       getLIDsForPNs: async (pns: string[]) => PEOPLE.filter((p) => pns.includes(p.pn))
     }) as never,
-  testLogger
-);
+  logger: testLogger
+});
 
 const received = (message: proto.IMessage): WAMessage => ({ key: { remoteJid: BOB.pn, fromMe: false, id: 'IN1' }, messageTimestamp: 1_700_000_000, message });
 const bytes = Buffer.from('the file');

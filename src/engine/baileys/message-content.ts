@@ -55,7 +55,7 @@ export async function chatOf(key: WAMessage['key'], resolver: JidResolver): Prom
 /** Who wrote a message: us, the group member named in its key, or the 1:1 peer. */
 export async function authorOf(key: WAMessage['key'], chat: ContactRef, me: Me | null, resolver: JidResolver): Promise<ContactRef | null> {
   if (key.fromMe && me) return meRef(me);
-  return isJidGroup(chat.jid) ? resolver.ref(key.participant, key.participantAlt) : chat;
+  return isJidGroup(chat.jid) ? resolver.ref(key.participant, key.participantAlt, chat.jid) : chat;
 }
 
 /** A received (or own-device) message; null for one without content the port reports (e.g. a bare sender-key distribution). */
@@ -67,7 +67,8 @@ export async function normaliseMessage(msg: WAMessage, me: Me | null, resolver: 
   const sender = await authorOf(msg.key, chat, me, resolver);
   if (!sender) return null;
   const context = contextInfoOf(content, kind);
-  const mentioned = await resolver.refs((context?.mentionedJid ?? []).map((jid) => [jid] as const));
+  const group = isJidGroup(chat.jid) ? chat.jid : null;
+  const mentioned = await resolver.refs((context?.mentionedJid ?? []).map((jid) => [jid, null, group] as const));
   return {
     id: msg.key.id,
     chat: chat.jid,

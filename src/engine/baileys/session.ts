@@ -19,6 +19,8 @@ import { makeProfileCommands } from './profile.js';
 import { classifyDisconnect, describeDisconnect } from './disconnect-policy.js';
 import { EventMapper } from './events.js';
 import { makeGroupCommands } from './groups.js';
+import { GroupLids } from './group-lids.js';
+import { IdentityLearning } from './identity-learning.js';
 import { JidResolver } from './jid-resolver.js';
 import { bareJid } from './jids.js';
 import { MediaTrust } from './media-trust.js';
@@ -88,7 +90,10 @@ export class BaileysSession implements EngineSession {
     this.groupMetadata = new BoundedMap(this.options.groupMetadataLimit);
     this.recentMessages = new BoundedMap(this.options.recentMessageLimit);
     this.media = new MediaTrust(this.network.mediaCaPem);
-    const resolver = new JidResolver(() => this.connection?.sock.signalRepository.lidMapping, this.logger);
+    const lidMapping = () => this.connection?.sock.signalRepository.lidMapping;
+    const learning = new IdentityLearning(lidMapping, (mappings) => this.emitter.emit('identity_mapping', { mappings }), this.logger);
+    const groups = new GroupLids(this.groupMetadata, () => this.connection?.sock, learning, this.logger);
+    const resolver = new JidResolver({ lidMapping, logger: this.logger, groups, learning });
     this.findMessage = messageLookup({ storedMessage: config.storedMessage, recentMessages: this.recentMessages, resolver, logger: this.logger });
     this.commands = {
       call: (operation, call) => this.call(operation, call),

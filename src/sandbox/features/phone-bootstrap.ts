@@ -21,10 +21,9 @@ export async function sendFromPhone(network: SandboxNetwork, companion: Companio
 }
 
 /**
- * With `historyMappings: 'known'`, the people whose PN↔LID mappings a phone's history sync carries: itself, the
- * members of its groups and the people it has chatted with. The default, 'all', treats every sandbox account as
- * being in everyone's address book (small test worlds); with hundreds of accounts that hands every new device
- * every mapping, quadratic work for a gateway linking many numbers, so load tests use 'known'.
+ * With `historyMappings: 'known'` (the default, as real phones), the people whose PN↔LID mappings a phone's
+ * history sync carries: itself, the members of its groups and the people it has chatted with. 'all' treats every
+ * sandbox account as being in everyone's address book, for tests about something else.
  */
 function knownAccounts(network: SandboxNetwork, account: Account): Account[] {
   const known = new Set<Account>([account]);
