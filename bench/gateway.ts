@@ -1,14 +1,18 @@
 // Gateway benchmarks, with the sandbox network in its own process: memory per connected idle session at
 // N = 100 and 500, sessions restored per second after a restart, and API throughput (server/ping,
-// session/list) as a ratio to a bare Fastify handler measured in the same run.
+// session/list) as a ratio to a bare Fastify handler measured in the same run. session/list is also measured
+// over BENCH_LIST_SESSIONS (default 1,000) stored sessions, written to the database before a gateway starts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { compareThroughput } from './support/load.js';
 import { report, rssBytes, spawnJsonLine, timed, waitForIdle } from './support/measure.js';
+import { createBenchDatabase } from './support/bench-database.js';
+import { storeSessions } from './support/stored-sessions.js';
 
 const SESSION_STEPS = (process.env.BENCH_SESSIONS ?? '100,500').split(',').map(Number);
+const LIST_SESSIONS = Number(process.env.BENCH_LIST_SESSIONS ?? 1000);
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 const LINK_BATCH = 10;
 
@@ -67,6 +71,29 @@ async function linkSessions(gateway: Endpoint, controlUrl: string, from: number,
   await waitForWorking(gateway, to);
 }
 
+async function reportThroughput(label: string, url: string, withKey: boolean, bare: { url: string }): Promise<void> {
+  const result = await compareThroughput({ url, ...(withKey ? { headers: { 'x-warest-api-key': ADMIN_KEY } } : {}) }, bare);
+  report(label, result.targetRps, 'req/s', { label: `bare Fastify (${Math.round(result.baselineRps)} req/s), median of 3 alternating rounds`, value: result.targetRps / result.ratio });
+}
+
+/** session/list over `count` stored sessions (not running), in a gateway of its own on a database of its own. */
+async function listStoredSessions(count: number, bare: { url: string }): Promise<void> {
+  const postgresUrl = process.env.BENCH_DATABASE_URL;
+  const database = await createBenchDatabase(postgresUrl ? 'postgres' : 'sqlite', postgresUrl);
+  try {
+    await storeSessions({ dataDir: database.env.WAYGATE_DATA_DIR!, url: database.env.DATABASE_URL }, ADMIN_KEY, count);
+    const gateway = await startGateway({ PORT: '0', HOST: '127.0.0.1', WAYGATE_ADMIN_KEY: ADMIN_KEY, ...database.env });
+    try {
+      await waitForIdle(gateway.child.pid!);
+      await reportThroughput(`session/list (${count} stored sessions, authenticated)`, `${gateway.url}/api/v1/session/list`, true, bare);
+    } finally {
+      await stop(gateway.child);
+    }
+  } finally {
+    await database.dispose();
+  }
+}
+
 export async function run(): Promise<void> {
   // Address books of contacts only, as real phones have: with hundreds of accounts, 'all' would make every new
   // device store every account's LID mapping (quadratic, and not what WhatsApp does).
@@ -85,15 +112,12 @@ export async function run(): Promise<void> {
   };
   let gateway = await startGateway(env);
   try {
-    const headers = { 'x-warest-api-key': ADMIN_KEY };
     const bare = { url: `${bareServer.line.url}/ping` };
-    const throughput = async (label: string, path: string, withKey: boolean) => {
-      const result = await compareThroughput({ url: `${gateway.url}${path}`, ...(withKey ? { headers } : {}) }, bare);
-      report(label, result.targetRps, 'req/s', { label: `bare Fastify (${Math.round(result.baselineRps)} req/s), median of 3 alternating rounds`, value: result.targetRps / result.ratio });
-    };
+    const throughput = (label: string, path: string, withKey: boolean) => reportThroughput(label, `${gateway.url}${path}`, withKey, bare);
     await waitForIdle(gateway.child.pid!);
     await throughput('server/ping', '/api/v1/server/ping', false);
     await throughput('session/list (0 sessions, authenticated)', '/api/v1/session/list', true);
+    await listStoredSessions(LIST_SESSIONS, bare);
 
     const idleRss = await rssBytes(gateway.child.pid!);
     report('gateway RSS with no session (baseline)', idleRss / 2 ** 20, 'MiB');

@@ -40,7 +40,6 @@ import { SessionActions } from './core/sessions/session-actions.js';
 import { qrTerminal } from './core/sessions/qr-image.js';
 import { SessionManager } from './core/sessions/session-manager.js';
 import type { EngineNetwork } from './engine/port.js';
-import { baileysEngine } from './engine/baileys/index.js';
 import { WebhookDispatcher } from './events/dispatcher.js';
 import { buildHttpApp } from './http/app.js';
 import { registerGatewayMetrics } from './http/gateway-metrics.js';
@@ -116,7 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const groups = new Groups({ ...groupDeps, pictures: { allowPrivate: config.webhookAllowPrivate } });
   const sessions: SessionManager = new SessionManager({
     db,
-    engine: baileysEngine,
+    engine: async () => (await import('./engine/baileys/index.js')).baileysEngine,
     network: options.network,
     logger: logger.child({ component: 'engine' }) as never,
     engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs },

@@ -18,7 +18,8 @@ export interface Me {
   name: string | null;
 }
 
-export type SessionStatus = 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'RECONNECTING' | 'FAILED' | 'LOGGED_OUT' | 'STOPPED';
+export const SESSION_STATUSES = ['STARTING', 'SCAN_QR_CODE', 'WORKING', 'RECONNECTING', 'FAILED', 'LOGGED_OUT', 'STOPPED'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /**
  * Why the connection to WhatsApp closed: WhatsApp's (or the socket's) numeric code and its text; code 0 when

@@ -7,6 +7,7 @@ import { CpuSampler } from './cpu-sampler.js';
 import { dashboardRoutes } from './dashboard.js';
 import { installEnvelope } from './envelope.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseUnsafeNumbers, type ErrorDialect } from './error-handler.js';
+import { compileValidatorsLazily } from './lazy-validators.js';
 import { installAbortLogging, installRequestMetrics, metricsRoute, RedactingLogController } from './observability.js';
 import { docsRoutes, registerOpenApi } from './openapi.js';
 import { RestartScheduler } from './restart-schedule.js';
@@ -29,7 +30,13 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     loggerInstance: deps.logger,
     logController: new RedactingLogController(),
     // Every compiled validator also refuses non-finite and inexact numbers (`?limit=Infinity` → 400).
-    ajv: { customOptions: { allowUnionTypes: true }, onCreate: refuseUnsafeNumbers },
+    ajv: {
+      customOptions: { allowUnionTypes: true },
+      onCreate: (ajv) => {
+        refuseUnsafeNumbers(ajv);
+        compileValidatorsLazily(ajv);
+      },
+    },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },

@@ -35,9 +35,10 @@ export function buildEnvelope(
   };
 }
 
-export function sendEnvelope(reply: FastifyReply, code: AppCodeName, message: string, results?: unknown): FastifyReply {
+/** `encode`: the body's JSON made by the caller (e.g. `jsonBytes` for long lists); by default Fastify's. */
+export function sendEnvelope(reply: FastifyReply, code: AppCodeName, message: string, results?: unknown, encode?: (body: Envelope) => Buffer): FastifyReply {
   const { httpStatus, body } = buildEnvelope(code, message, results);
-  return reply.code(httpStatus).type('application/json; charset=utf-8').send(body);
+  return reply.code(httpStatus).type('application/json; charset=utf-8').send(encode ? encode(body) : body);
 }
 
 export function installEnvelope(app: FastifyInstance): void {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { withStatementCache } from './statement-cache.js';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, Dialect } from './database.js';
 import { migrationProvider } from './migrations/index.js';
@@ -27,15 +27,16 @@ export interface Store {
 
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
-// Epoch-ms timestamps and autoincrement ids are int8; pg returns those as strings by default. Parse them
-// to numbers for this pool only, so other pg users in the process keep the library default.
-const pgTypes: pg.CustomTypesConfig = {
-  getTypeParser: (oid, format) =>
-    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
-};
-
-function postgresDialect(url: string, logger: Logger | undefined): PostgresDialect {
-  const pool = new pg.Pool({ connectionString: url, types: pgTypes });
+async function postgresDialect(url: string, logger: Logger | undefined): Promise<PostgresDialect> {
+  // Loaded only when PostgreSQL is used: a SQLite gateway does not carry the driver.
+  const { default: pg } = await import('pg');
+  // Epoch-ms timestamps and autoincrement ids are int8; pg returns those as strings by default. Parse them
+  // to numbers for this pool only, so other pg users in the process keep the library default.
+  const types: pg.CustomTypesConfig = {
+    getTypeParser: (oid, format) =>
+      oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+  };
+  const pool = new pg.Pool({ connectionString: url, types });
   // An idle client losing its connection emits on the pool; unhandled, that would crash the process.
   pool.on('error', (err) => logger?.error({ err }, 'postgres pool error'));
   return new PostgresDialect({ pool });
@@ -71,7 +72,7 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, logger: Logger | 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Store> {
   const dialect: Dialect = options.url ? 'postgres' : 'sqlite';
   const db = new Kysely<Database>({
-    dialect: options.url ? postgresDialect(options.url, options.logger) : sqliteDialect(options.dataDir),
+    dialect: options.url ? await postgresDialect(options.url, options.logger) : sqliteDialect(options.dataDir),
   });
   try {
     await migrate(db, dialect, options.logger);

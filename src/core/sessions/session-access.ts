@@ -107,7 +107,7 @@ export class SessionAccess {
  * The status of a session this node does not run right now. A stored live status (WORKING, …) is stale: it was
  * written before a crash or by a node that stopped; a session meant to run is waiting to be resumed.
  */
-export function restingStatus(session: Session): SessionStatus {
+export function restingStatus(session: Pick<Session, 'status' | 'shouldRun'>): SessionStatus {
   if (session.status === 'LOGGED_OUT' || session.status === 'FAILED') return session.status;
   return session.shouldRun ? 'STARTING' : 'STOPPED';
 }

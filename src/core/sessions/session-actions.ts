@@ -2,12 +2,12 @@
 // delivery log and replay): each finds the session through SessionAccess and returns data; the session
 // manager runs the engine side.
 import type { EngineLogger } from '../../engine/port.js';
-import type { Me, StatusChange } from '../../engine/types.js';
+import type { Me, SessionStatus, StatusChange } from '../../engine/types.js';
 import { replayEvent, replayFailedDeliveries } from '../../events/replay.js';
 import type { Db } from '../../store/database.js';
 import { getApiKey } from '../../store/repos/api-keys.js';
 import { getEvent } from '../../store/repos/outbox.js';
-import { getSession, listAllSessions, listSessionsByOwner, updateSession, type Session } from '../../store/repos/sessions.js';
+import { getSession, listSessionListings, updateSession, type Session, type SessionListing } from '../../store/repos/sessions.js';
 import { listDeliveries, type WebhookDelivery } from '../../store/repos/webhook-deliveries.js';
 import { requireSessionAccess, type Principal } from '../auth/principal.js';
 import { GatewayError } from '../errors.js';
@@ -42,9 +42,16 @@ export type PairCode = SessionRecord & ({ state: 'open' } | { state: 'code'; cod
 
 export interface SessionSummary {
   id: string;
-  status: string;
+  status: SessionStatus;
   me: Me | null;
   lastConnectedAt: number | null;
+}
+
+/** Which sessions a list shows: those in one status, then a page of them (oldest first). */
+export interface SessionListFilter {
+  status?: SessionStatus;
+  offset?: number;
+  limit?: number;
 }
 
 export interface ConfigInput extends WebhookSettingsInput {
@@ -101,16 +108,19 @@ export class SessionActions {
     return this.summarize(await this.deps.access.find(command)).me;
   }
 
-  /** The sessions the principal may see. */
-  async list(principal: Principal | null): Promise<SessionSummary[]> {
-    const { db } = this.deps;
-    const rows =
-      principal?.kind === 'admin'
-        ? await listAllSessions(db)
-        : principal?.kind === 'session'
-          ? [await getSession(db, principal.sessionId ?? '')].filter((s): s is Session => !!s)
-          : await listSessionsByOwner(db, principal?.keyId ?? '');
-    return rows.map((session) => this.summarize(session));
+  /**
+   * The sessions the principal may see. The status is this node's view (a running session's live status), so the
+   * status filter and the page apply after it is known.
+   */
+  async list(principal: Principal | null, filter: SessionListFilter = {}): Promise<SessionSummary[]> {
+    const rows = await listSessionListings(
+      this.deps.db,
+      principal?.kind === 'admin' ? {} : principal?.kind === 'session' ? { id: principal.sessionId ?? '' } : { ownerKeyId: principal?.keyId ?? '' },
+    );
+    const summaries = rows.map((session) => this.summarize(session));
+    const shown = filter.status ? summaries.filter((s) => s.status === filter.status) : summaries;
+    const offset = filter.offset ?? 0;
+    return shown.slice(offset, filter.limit === undefined ? undefined : offset + filter.limit);
   }
 
   async delete(command: SessionCommand) {
@@ -171,7 +181,7 @@ export class SessionActions {
     return { sessionId: session.id, requeued };
   }
 
-  private summarize(session: Session): SessionSummary {
+  private summarize(session: SessionListing): SessionSummary {
     const runtime = this.deps.manager.runtime(session.id);
     return {
       id: session.id,

@@ -16,7 +16,8 @@ import { SessionRuntime, type EventTranslator } from './session-runtime.js';
 
 export interface SessionManagerOptions {
   db: Db;
-  engine: Engine;
+  /** loaded when the first session starts: the engine library is large and an idle gateway does not need it */
+  engine: () => Promise<Engine>;
   network: EngineNetwork;
   logger: EngineLogger;
   engineOptions?: Partial<EngineOptions>;
@@ -68,10 +69,11 @@ export class SessionManager {
 
   /** Starts the session's engine (idempotent) and marks it as meant to run across restarts. */
   async start(id: string): Promise<SessionRuntime> {
+    const engine = await this.options.engine();
     if (this.closing) throw new GatewayError('SERVICE_UNAVAILABLE', 'The gateway is shutting down; retry in a moment');
     let runtime = this.runtimes.get(id);
     if (!runtime) {
-      const engineSession = this.options.engine.createSession({
+      const engineSession = engine.createSession({
         sessionId: id,
         authStore: databaseAuthStore(this.options.db, id),
         network: this.options.network,

@@ -3,16 +3,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { GatewayError } from '../../core/errors.js';
 import { qrPng } from '../../core/sessions/qr-image.js';
-import type { ConfigInput, SessionActions } from '../../core/sessions/session-actions.js';
+import type { ConfigInput, SessionActions, SessionListFilter } from '../../core/sessions/session-actions.js';
+import { SESSION_STATUSES } from '../../engine/types.js';
 import type { WebhookActions } from '../../core/webhook-actions/webhook-actions.js';
 import { sessionCommand } from '../commands.js';
 import { readString } from '../params.js';
 import { actionRoute } from '../route-table.js';
-import { answer, succeeded } from '../views/warest/outcome.js';
+import { answer, answerList, succeeded } from '../views/warest/outcome.js';
 import { configView, devicesView, openedView, pairCodeView, sessionListView } from '../views/warest/sessions.js';
 
 const sessionQuery = { type: 'object', properties: { sessionId: { type: 'string' }, id: { type: 'string' }, session: { type: 'string' } } };
 const TAGS = ['Sessions'];
+/** Largest `limit` and `offset` of session/list. */
+const MAX_LIST_WINDOW = 100_000;
 
 interface ConfigBody {
   webhookUrl?: string | null;
@@ -72,7 +75,17 @@ export function sessionRoutes(sessions: SessionActions, webhookActions?: Pick<We
 
     app.route(
       actionRoute('listSessions', {
-        handler: async (request, reply) => answer(reply, sessionListView(await sessions.list(request.principal)))
+        schema: {
+          querystring: {
+            type: 'object',
+            properties: {
+              status: { type: 'string', enum: [...SESSION_STATUSES], description: 'only sessions in this status (beyond WARest)' },
+              offset: { type: 'integer', minimum: 0, maximum: MAX_LIST_WINDOW, description: 'skip this many sessions, oldest first (beyond WARest)' },
+              limit: { type: 'integer', minimum: 1, maximum: MAX_LIST_WINDOW, description: 'at most this many sessions (beyond WARest; default: all)' }
+            }
+          }
+        },
+        handler: async (request, reply) => answerList(reply, sessionListView(await sessions.list(request.principal, request.query as SessionListFilter)))
       })
     );
 

@@ -8,6 +8,7 @@ import * as webhookLanes from './2026-11-25-webhook-lanes.js';
 import * as messaging from './2026-12-05-messaging.js';
 import * as webhookActions from './2026-12-05-webhook-actions.js';
 import * as chats from './2026-12-06-chats.js';
+import * as sessionListOrder from './2026-12-07-session-list-order.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-05-messaging': messaging,
   '2026-12-05-webhook-actions': webhookActions,
   '2026-12-06-chats': chats,
+  '2026-12-07-session-list-order': sessionListOrder,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -146,6 +146,33 @@ export async function listAllSessions(db: Db): Promise<Session[]> {
   return rows.map(toSession);
 }
 
+/** What a list of sessions shows of each one. */
+export type SessionListing = Pick<Session, 'id' | 'status' | 'shouldRun' | 'meId' | 'meLid' | 'meName' | 'lastConnectedAt'>;
+
+/**
+ * Oldest first, only the columns a list shows: lists of every session are read often, and whole records took more
+ * than twice as long to read. Without a filter, every session.
+ */
+export async function listSessionListings(db: Db, only: { ownerKeyId?: string; id?: string } = {}): Promise<SessionListing[]> {
+  let query = db
+    .selectFrom('sessions')
+    .select(['id', 'status', 'should_run', 'me_id', 'me_lid', 'me_name', 'last_connected_at'])
+    .orderBy('created_at')
+    .orderBy('id');
+  if (only.ownerKeyId !== undefined) query = query.where('owner_key_id', '=', only.ownerKeyId);
+  if (only.id !== undefined) query = query.where('id', '=', only.id);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    shouldRun: row.should_run === 1,
+    meId: row.me_id,
+    meLid: row.me_lid,
+    meName: row.me_name,
+    lastConnectedAt: row.last_connected_at,
+  }));
+}
+
 /** Applies the given fields only. @returns the updated session, or undefined when it does not exist. */
 export async function updateSession(
   db: Db,
