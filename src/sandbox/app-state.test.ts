@@ -56,6 +56,9 @@ test("chat modifications are stored and another companion of the account resyncs
   const stored = sb.network.accounts.get(ALICE)!.appState;
   assert.equal(stored.get('regular_low')?.length, 4);
   assert.equal(stored.get('regular_high')?.length, 2);
+  // The phone reads them with the key it shared: the companions encrypt with its bytes, not just alike.
+  const read = sb.network.accounts.get(ALICE)!.appStateMutations.map((m) => m.index[0]);
+  assert.deepEqual(read, ['archive', 'pin_v1', 'mute', 'markChatAsRead', 'star', 'deleteChat']);
 
   // A companion linked now gets every patch in one batch at its initial sync; its next patch only verifies
   // at the others if it rebuilt the same state from that batch.

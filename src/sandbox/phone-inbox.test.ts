@@ -110,25 +110,8 @@ test('a phone sends video, voice notes, documents and stickers through the media
   assert.equal(wrongOption.status, 400);
 });
 
-/**
- * RawClient's in-memory key store hands app-state sync keys back as JSON (keyData a base64 string) where
- * Baileys' own auth states (and the gateway's) revive them as AppStateSyncKeyData. Its companions then all
- * derive patch keys from the wrong bytes, agree with each other, and their patches do not decrypt with the
- * real key, as the phone reads them. Reviving the key here makes this client encrypt like a real one.
- */
-function reviveSyncKeys(client: RawClient): void {
-  const get = client.keys.get.bind(client.keys);
-  client.keys.get = async (type, ids) => {
-    const found = await get(type, ids);
-    if (type !== 'app-state-sync-key') return found;
-    const revived = Object.entries(found).map(([id, key]) => [id, proto.Message.AppStateSyncKeyData.fromObject(key as object)]);
-    return Object.fromEntries(revived) as unknown as typeof found;
-  };
-}
-
 test("a companion's star, delete-for-me and mark-read reach its phone as app state; its read receipt reaches the sender's phone", async () => {
   await alice.waitFor('creds.update', (u) => !!u.myAppStateKeyId);
-  reviveSyncKeys(alice);
   const id = await phoneSends(BOB, { to: ALICE, text: 'star me' });
   const { message } = await upsertOf(alice, id);
   await phoneMessageById(sb, ALICE, id);

@@ -8,6 +8,7 @@ import {
   DisconnectReason,
   initAuthCreds,
   makeWASocket,
+  proto,
   WA_CERT_DETAILS,
   type AuthenticationCreds,
   type BaileysEventMap,
@@ -48,6 +49,12 @@ export function trustSandbox(rootPublicKeyHex: string): void {
   (WA_CERT_DETAILS as { PUBLIC_KEY: Uint8Array }).PUBLIC_KEY = Buffer.from(rootPublicKeyHex, 'hex');
 }
 
+/**
+ * Keys kept as BufferJSON text, as a real auth state keeps them. An app-state sync key is a protobuf message
+ * whose toJSON() turns its key bytes into base64, so it is revived as AppStateSyncKeyData the way Baileys' own
+ * auth states do: left as JSON, Baileys derives the patch keys from the base64 text, and no other device
+ * (the phone, the gateway) can read this client's patches, nor it theirs.
+ */
 function memoryKeys(): SignalKeyStore {
   const data = new Map<string, unknown>();
   return {
@@ -55,7 +62,9 @@ function memoryKeys(): SignalKeyStore {
       const out: Record<string, any> = {};
       for (const id of ids) {
         const raw = data.get(`${type}:${id}`);
-        if (raw !== undefined) out[id] = JSON.parse(raw as string, BufferJSON.reviver);
+        if (raw === undefined) continue;
+        const value = JSON.parse(raw as string, BufferJSON.reviver);
+        out[id] = type === 'app-state-sync-key' ? proto.Message.AppStateSyncKeyData.fromObject(value) : value;
       }
       return out;
     },
