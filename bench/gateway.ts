@@ -2,13 +2,21 @@
 // N = 100 and 500, sessions restored per second after a restart, and API throughput (server/ping,
 // session/list) as a ratio to a bare Fastify handler measured in the same run. session/list is also measured
 // over BENCH_LIST_SESSIONS (default 1,000) stored sessions, written to the database before a gateway starts.
+// The cost of linking: CPU-seconds (from /proc, QR until the process is idle again) and wall time (until all are
+// WORKING) per link at the first BENCH_SESSIONS step, each as a ratio to a fleet of raw Baileys clients (in-memory
+// auth, their own process) linking as many accounts against the same sandbox just before, on the same schedule
+// (the gateway's Baileys engine, loaded with its first session, is loaded beforehand, as the fleet's is).
+// BENCH_GATEWAY_NODE_ARGS adds Node flags to the gateway process (e.g. `--cpu-prof --cpu-prof-dir=.tmp/prof`).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { compareThroughput } from './support/load.js';
-import { report, rssBytes, spawnJsonLine, timed, waitForIdle } from './support/measure.js';
+import { cpuMs, report, rssBytes, spawnJsonLine, timed, waitForIdle } from './support/measure.js';
 import { createBenchDatabase } from './support/bench-database.js';
+import { extraNodeArgs, type SandboxEndpoints } from './support/gateway-process.js';
+import { RawFleet } from './support/raw-fleet.js';
 import { storeSessions } from './support/stored-sessions.js';
 
 const SESSION_STEPS = (process.env.BENCH_SESSIONS ?? '100,500').split(',').map(Number);
@@ -30,10 +38,19 @@ async function json(url: string, init: RequestInit = {}): Promise<any> {
 
 const api = (gateway: Endpoint, path: string, init: RequestInit = {}) => json(`${gateway.url}${path}`, { ...init, headers: { 'x-warest-api-key': ADMIN_KEY, ...init.headers } });
 
+const GC_HOOK = fileURLToPath(new URL('./support/gc-on-signal.mjs', import.meta.url));
+
 async function startGateway(env: Record<string, string>): Promise<Endpoint> {
   // The compiled gateway (npm run bench builds it first), as users run it with npm start.
-  const { child, line } = await spawnJsonLine(process.execPath, ['dist/main.js', 'start'], { ...env, LOG_LEVEL: 'info' }, (l) => l.msg === 'listening');
+  const { child, line } = await spawnJsonLine(process.execPath, ['--expose-gc', '--import', GC_HOOK, ...extraNodeArgs(), 'dist/main.js', 'start'], { ...env, LOG_LEVEL: 'info' }, (l) => l.msg === 'listening');
   return { child, url: line.url };
+}
+
+/** Resident memory after a full garbage collection: what the gateway keeps, not garbage V8 has not collected yet. */
+async function rssAfterGc(child: ChildProcess): Promise<number> {
+  child.kill('SIGUSR2');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return rssBytes(child.pid!);
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -69,6 +86,45 @@ async function linkSessions(gateway: Endpoint, controlUrl: string, from: number,
   };
   for (let i = from; i < to; i += LINK_BATCH) await Promise.all(Array.from({ length: Math.min(LINK_BATCH, to - i) }, (_, j) => link(i + j)));
   await waitForWorking(gateway, to);
+}
+
+interface LinkCost {
+  cpuSeconds: number;
+  wallSeconds: number;
+  /** % of a core over the last second, once the process had settled */
+  idleCpu: number;
+}
+
+/** CPU time process `pid` spends on `link` and settling afterwards (until idle), and the wall time of `link`. */
+async function linkCost(pid: number, link: () => Promise<void>): Promise<LinkCost> {
+  const cpuBefore = await cpuMs(pid);
+  const [, ms] = await timed(link);
+  const idleCpu = await waitForIdle(pid);
+  return { cpuSeconds: ((await cpuMs(pid)) - cpuBefore) / 1000, wallSeconds: ms / 1000, idleCpu };
+}
+
+/** The gateway loads its Baileys engine with the first session; the raw fleet has Baileys loaded before it links. */
+async function loadEngine(gateway: Endpoint): Promise<void> {
+  await api(gateway, '/api/v1/session/create?sessionId=bench-engine-warmup');
+  await api(gateway, '/api/v1/session/delete?sessionId=bench-engine-warmup', { method: 'DELETE' });
+  await waitForIdle(gateway.child.pid!);
+}
+
+async function rawLinkCost(sandbox: SandboxEndpoints, count: number): Promise<LinkCost> {
+  const fleet = await RawFleet.start(sandbox);
+  try {
+    await waitForIdle(fleet.pid);
+    const phones = Array.from({ length: count }, (_, i) => `1931${String(i).padStart(7, '0')}`);
+    return await linkCost(fleet.pid, () => fleet.link(phones));
+  } finally {
+    await fleet.stop();
+  }
+}
+
+function reportLinkCost(count: number, gateway: LinkCost, raw: LinkCost): void {
+  const perLink = (seconds: number) => seconds / count;
+  report(`gateway CPU per link (N = ${count}, QR until idle)`, perLink(gateway.cpuSeconds), 'CPU-s', { label: `raw Baileys ${perLink(raw.cpuSeconds).toFixed(3)} CPU-s; goal 1.1×`, value: perLink(raw.cpuSeconds) });
+  report(`gateway wall time per link (N = ${count}, QR until WORKING)`, perLink(gateway.wallSeconds) * 1000, 'ms', { label: `raw Baileys ${Math.round(perLink(raw.wallSeconds) * 1000)} ms; goal 1.1×`, value: perLink(raw.wallSeconds) * 1000 });
 }
 
 async function reportThroughput(label: string, url: string, withKey: boolean, bare: { url: string }): Promise<void> {
@@ -119,18 +175,20 @@ export async function run(): Promise<void> {
     await throughput('session/list (0 sessions, authenticated)', '/api/v1/session/list', true);
     await listStoredSessions(LIST_SESSIONS, bare);
 
-    const idleRss = await rssBytes(gateway.child.pid!);
-    report('gateway RSS with no session (baseline)', idleRss / 2 ** 20, 'MiB');
+    const idleRss = await rssAfterGc(gateway.child);
+    report('gateway RSS with no session, after a forced GC (baseline)', idleRss / 2 ** 20, 'MiB');
+    const rawLink = await rawLinkCost(sandbox.line, SESSION_STEPS[0]!);
+    await loadEngine(gateway);
     let linked = 0;
     let linkMs = 0;
     for (const target of SESSION_STEPS) {
-      const [, ms] = await timed(() => linkSessions(gateway, sandbox.line.controlUrl, linked, target));
-      linkMs += ms;
+      const cost = await linkCost(gateway.child.pid!, () => linkSessions(gateway, sandbox.line.controlUrl, linked, target));
+      if (linked === 0) reportLinkCost(target, cost, rawLink);
+      linkMs += cost.wallSeconds * 1000;
       linked = target;
-      const idleCpu = await waitForIdle(gateway.child.pid!);
       const rss = await rssBytes(gateway.child.pid!);
       report(`RSS per connected idle session at N = ${target}`, (rss - idleRss) / target / 2 ** 20, 'MiB', { label: 'the goal of 6 MiB', value: 6 });
-      report(`gateway CPU while idle with N = ${target} sessions`, idleCpu, '% of a core');
+      report(`gateway CPU while idle with N = ${target} sessions`, cost.idleCpu, '% of a core');
     }
     const linkRate = { label: 'fresh links/s (QR + pairing) in this run', value: linked / (linkMs / 1000) };
     await throughput(`server/ping (${linked} sessions connected)`, '/api/v1/server/ping', false);
@@ -146,7 +204,8 @@ export async function run(): Promise<void> {
     report(`sessions restored after a restart (N = ${linked})`, linked / (ms / 1000), 'sessions/s', linkRate);
     // Steady state: the same sessions, connected, without the transient memory linking them left behind.
     await waitForIdle(gateway.child.pid!);
-    report(`RSS per connected idle session after the restart (N = ${linked})`, ((await rssBytes(gateway.child.pid!)) - idleRss) / linked / 2 ** 20, 'MiB', { label: 'the goal of 6 MiB', value: 6 });
+    const restoredRss = await rssAfterGc(gateway.child);
+    report(`RSS per idle session after the restart and a forced GC (N = ${linked})`, (restoredRss - idleRss) / linked / 2 ** 20, 'MiB', { label: 'the goal of 0.15 MiB', value: 0.15 });
     await throughput(`server/ping (${linked} restored sessions)`, '/api/v1/server/ping', false);
   } finally {
     await stop(gateway.child);

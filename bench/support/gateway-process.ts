@@ -23,7 +23,7 @@ export interface LinkedSession {
 }
 
 /** BENCH_GATEWAY_NODE_ARGS: more Node flags for the gateway process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
-function extraNodeArgs(): string[] {
+export function extraNodeArgs(): string[] {
   return (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 

@@ -50,11 +50,16 @@ async function sendAndAwaitAck(client: RawClient, to: string, text: string): Pro
   await acked;
 }
 
-async function link(phone: string): Promise<RawClient> {
+/** Creates the account and has its phone scan a new client's QR; the client is not open yet. */
+async function pair(phone: string): Promise<RawClient> {
   await okJson(`${FLEET_CONTROL_URL}/sandbox/v1/accounts`, 'POST', { phone, name: `Raw ${phone}` });
   const client = new RawClient(FLEET_WS_URL!);
   client.start();
   await okJson(`${FLEET_CONTROL_URL}/sandbox/v1/accounts/${phone}/link`, 'POST', { qr: await client.waitForQr() });
+  return client;
+}
+
+async function whenOpen(client: RawClient): Promise<RawClient> {
   await client.waitForOpen(60_000);
   client.on('messages.upsert', ({ messages }: { messages: { key: { id?: string | null; fromMe?: boolean | null } }[] }) => {
     const at = wallMs();
@@ -69,8 +74,11 @@ function forgetEvents(): void {
 }
 
 const commands = {
+  /** The gateway bench's schedule (gateway-process.ts, gateway.ts): QRs scanned in batches, then all awaited open. */
   async link({ phones }: { phones: string[] }): Promise<void> {
-    for (let i = 0; i < phones.length; i += LINK_BATCH) clients.push(...(await Promise.all(phones.slice(i, i + LINK_BATCH).map(link))));
+    const paired: RawClient[] = [];
+    for (let i = 0; i < phones.length; i += LINK_BATCH) paired.push(...(await Promise.all(phones.slice(i, i + LINK_BATCH).map(pair))));
+    clients.push(...(await Promise.all(paired.map(whenOpen))));
     forgetEvents();
   },
 

@@ -46,6 +46,10 @@ export class RawFleet {
     return withTimeout(answer, timeoutMs, `the raw Baileys fleet to ${command}`);
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   link(phones: string[]): Promise<void> {
     return this.call('link', { phones }, 120_000 + phones.length * 2_000);
   }

@@ -24,3 +24,19 @@ test('a failing listener is reported and does not stop the others; off() unsubsc
     [['tick', 'sync'], ['tick', 'sync'], ['tick', 'async'], ['tick', 'async']]
   );
 });
+
+test('a listener added twice is called once, and one that unsubscribes while called does not stop the others', () => {
+  const emitter = new TypedEmitter<{ tick: number }>(() => undefined);
+  const calls: string[] = [];
+  const twice = () => void calls.push('twice');
+  emitter.on('tick', twice);
+  emitter.on('tick', twice);
+  const offSelf = emitter.on('tick', () => {
+    calls.push('once');
+    offSelf();
+  });
+  emitter.on('tick', () => void calls.push('last'));
+  emitter.emit('tick', 1);
+  emitter.emit('tick', 2);
+  assert.deepEqual(calls, ['twice', 'once', 'last', 'twice', 'last']);
+});

@@ -10,19 +10,23 @@ export interface EventSource<M> {
 }
 
 export class TypedEmitter<M> implements EventSource<M> {
-  private readonly listeners = new Map<keyof M, Set<Listener<never>>>();
+  // Arrays, not Sets: every session has one emitter with a listener or two per event, and a Set costs about
+  // five times the memory of a short array.
+  private readonly listeners = new Map<keyof M, Listener<never>[]>();
 
   constructor(private readonly onListenerError: (event: keyof M, error: unknown) => void) {}
 
   on<K extends keyof M>(event: K, listener: Listener<M[K]>): () => void {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener as Listener<never>);
+    const list = this.listeners.get(event);
+    if (!list) this.listeners.set(event, [listener as Listener<never>]);
+    else if (!list.includes(listener as Listener<never>)) list.push(listener as Listener<never>);
     return () => this.off(event, listener);
   }
 
   off<K extends keyof M>(event: K, listener: Listener<M[K]>): void {
-    this.listeners.get(event)?.delete(listener as Listener<never>);
+    const list = this.listeners.get(event);
+    const index = list?.indexOf(listener as Listener<never>) ?? -1;
+    if (index >= 0) list!.splice(index, 1);
   }
 
   emit<K extends keyof M>(event: K, payload: M[K]): void {

@@ -137,7 +137,10 @@ export class WebhookDispatcher {
     this.#running = true;
     this.#shutdown = new AbortController();
     this.#leasesReleased = this.#releaseOwnLeases();
-    this.#unsubscribe = onOutboxSignal(() => this.#wake());
+    // An event no webhook takes queues no delivery: nothing new to scan for.
+    this.#unsubscribe = onOutboxSignal((signal) => {
+      if (signal.kind === 'requeued' || signal.deliveryQueued) this.#wake();
+    });
     this.#intervals = [
       setInterval(() => this.#wake(), this.#options.pollIntervalMs),
       setInterval(() => void this.#prune(), this.#options.pruneIntervalMs),

@@ -28,4 +28,25 @@ describe('withStatementCache', () => {
     await db.destroy();
     assert.equal(database.open, false, 'closing goes through to the database');
   });
+
+  it('keeps the statements in use when many one-off texts pass through', async () => {
+    const database = new SQLite(':memory:');
+    const compiledTexts: string[] = [];
+    const prepare = database.prepare.bind(database);
+    database.prepare = ((source: string) => {
+      compiledTexts.push(source);
+      return prepare(source);
+    }) as typeof database.prepare;
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    await sql`create table t (id integer primary key)`.execute(db);
+    const hot = () => db.selectFrom('t').selectAll().where('id', '=', 1).execute();
+    await hot();
+    for (let i = 0; i < 2_000; i++) {
+      await sql`select ${sql.lit(i)} as one_off`.execute(db);
+      if (i % 100 === 0) await hot();
+    }
+    const hotText = compiledTexts.find((text) => text.startsWith('select * from "t"'));
+    assert.equal(compiledTexts.filter((text) => text === hotText).length, 1, 'the statement in use stays compiled');
+    await db.destroy();
+  });
 });

@@ -150,7 +150,8 @@ export class MessageSends {
       recipients: queued.map((q, i) => recipientOutcome(q.chat, q.id, settlements[i]!)),
       replayed: false
     };
-    await saveSendResponse(db, requestId, JSON.stringify(outcome));
+    // Only a retry with the same Idempotency-Key reads the first answer back.
+    if (input.idempotencyKey) await saveSendResponse(db, requestId, JSON.stringify(outcome));
     return outcome;
   }
 

@@ -106,6 +106,7 @@ export class SendQueue {
   }
 
   private async drain(sessionId: string): Promise<void> {
+    const pacing = await this.pacingOf(sessionId);
     while (!this.stopped) {
       const engine = this.options.workingEngine(sessionId);
       if (!engine) return; // kicked again when the session is WORKING
@@ -116,7 +117,7 @@ export class SendQueue {
         continue;
       }
       const send = parseSend(row.content);
-      await this.pace(sessionId);
+      await this.pace(sessionId, pacing);
       if (send.presence) await this.showPresence(engine, row.chat_jid, send.presence);
       const attempts = row.attempts + 1;
       await setOutboundState(this.options.db, sessionId, row.id, { state: 'sending', attempts });
@@ -143,10 +144,13 @@ export class SendQueue {
     }
   }
 
-  private async pace(sessionId: string): Promise<void> {
+  /** The session's own pacing, else the gateway's; read once per drain (a change applies from the next one). */
+  private async pacingOf(sessionId: string): Promise<{ intervalMs: number; jitterMs: number }> {
     const session = await getSession(this.options.db, sessionId);
-    const intervalMs = session?.sendIntervalMs ?? this.options.pacing.intervalMs;
-    const jitterMs = session?.sendJitterMs ?? this.options.pacing.jitterMs;
+    return { intervalMs: session?.sendIntervalMs ?? this.options.pacing.intervalMs, jitterMs: session?.sendJitterMs ?? this.options.pacing.jitterMs };
+  }
+
+  private async pace(sessionId: string, { intervalMs, jitterMs }: { intervalMs: number; jitterMs: number }): Promise<void> {
     const last = this.lastSentAt.get(sessionId);
     if (last === undefined || intervalMs + jitterMs === 0) return;
     const wait = last + intervalMs + randomBetween(0, jitterMs) - Date.now();

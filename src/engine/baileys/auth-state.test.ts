@@ -52,6 +52,36 @@ test('a failed creds write is retried by flush(); after purge nothing is written
   assert.equal(store.purges, 1);
 });
 
+test('creds updates made while a write waits for its turn are written once, as they stand when it runs', async () => {
+  const store = new MemoryAuthStore();
+  const saved: string[] = [];
+  store.saveCreds = async (json) => {
+    saved.push(json);
+  };
+  const auth = await SessionAuth.load(store, testLogger);
+  let releaseKeys!: () => void;
+  const setKeys = store.setKeys.bind(store);
+  store.setKeys = async (writes) => {
+    await new Promise<void>((resolve) => (releaseKeys = resolve));
+    return setKeys(writes);
+  };
+  const keysWritten = auth.state.keys.set({ 'pre-key': { '1': { public: Buffer.from([1]), private: Buffer.from([2]) } } });
+  await new Promise((resolve) => setImmediate(resolve));
+
+  auth.creds.nextPreKeyId = 2;
+  const first = auth.persistCreds();
+  auth.creds.nextPreKeyId = 3;
+  const second = auth.persistCreds();
+  releaseKeys();
+  await Promise.all([keysWritten, first, second]);
+  assert.equal(saved.length, 1);
+  assert.equal(JSON.parse(saved[0]!).nextPreKeyId, 3);
+
+  auth.creds.nextPreKeyId = 4;
+  await auth.persistCreds();
+  assert.deepEqual(saved.map((json) => JSON.parse(json).nextPreKeyId), [3, 4], 'an update after the write ran gets a write of its own');
+});
+
 test('keys are cached, boundedly, except pre-keys, which are always read from the store', async () => {
   const store = new MemoryAuthStore();
   const reads: string[] = [];

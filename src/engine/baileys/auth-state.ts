@@ -41,6 +41,7 @@ export class SessionAuth {
   private disposed = false;
   private dirty = false;
   private writes: Promise<void> = Promise.resolve();
+  private queuedCredsWrite: Promise<void> | undefined;
 
   private constructor(
     private readonly store: AuthStateStore,
@@ -77,9 +78,14 @@ export class SessionAuth {
     return !!this.creds.me && !this.linked;
   }
 
-  /** Writes the current creds (Baileys mutates the object in place before emitting `creds.update`). Never throws. */
+  /**
+   * Writes the current creds (Baileys mutates the object in place before emitting `creds.update`). Never throws.
+   * A write still waiting for its turn serialises the creds when it runs, so later updates join it instead of
+   * queueing one more write of the whole object each.
+   */
   persistCreds(): Promise<void> {
-    return this.enqueue(async () => {
+    this.queuedCredsWrite ??= this.enqueue(async () => {
+      this.queuedCredsWrite = undefined;
       try {
         await this.store.saveCreds(JSON.stringify(this.creds, BufferJSON.replacer));
         this.dirty = false;
@@ -88,6 +94,7 @@ export class SessionAuth {
         this.logger.error({ err: error }, 'could not persist WhatsApp credentials; will retry before reconnecting');
       }
     });
+    return this.queuedCredsWrite;
   }
 
   /** Retries a failed creds write; throws if it still fails. */

@@ -2,10 +2,20 @@
 // the public ones. Baileys 7 rc14 uploads with node:https and the socket's `fetchAgent`, and downloads with the
 // global fetch, which honours only an undici `dispatcher`. Node 20 bundles undici without exporting it, so the
 // dispatcher class is taken from fetch's own global dispatcher. Without a CA both stay Baileys' defaults.
+// Sessions share one per CA (`mediaTrustFor`): each holds its own copy of the public roots and its own pools.
 import { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 
 type DispatcherClass = new (options: { connect: { ca: string[] } }) => object;
+
+const byCa = new Map<string | undefined, MediaTrust>();
+
+/** The process's MediaTrust for `caPem` (undefined: the public certificate authorities only). */
+export function mediaTrustFor(caPem: string | undefined): MediaTrust {
+  let trust = byCa.get(caPem);
+  if (!trust) byCa.set(caPem, (trust = new MediaTrust(caPem)));
+  return trust;
+}
 
 export class MediaTrust {
   /** for Baileys' `fetchAgent` (uploads) */

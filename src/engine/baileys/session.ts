@@ -23,7 +23,7 @@ import { GroupLids } from './group-lids.js';
 import { IdentityLearning } from './identity-learning.js';
 import { JidResolver } from './jid-resolver.js';
 import { bareJid } from './jids.js';
-import { MediaTrust } from './media-trust.js';
+import { mediaTrustFor, type MediaTrust } from './media-trust.js';
 import { messageLookup, type MessageLookup } from './message-lookup.js';
 import { makeMessageCommands } from './messages.js';
 import { waitForPairingCode } from './pairing-waiter.js';
@@ -89,7 +89,7 @@ export class BaileysSession implements EngineSession {
     this.events = this.emitter;
     this.groupMetadata = new BoundedMap(this.options.groupMetadataLimit);
     this.recentMessages = new BoundedMap(this.options.recentMessageLimit);
-    this.media = new MediaTrust(this.network.mediaCaPem);
+    this.media = mediaTrustFor(this.network.mediaCaPem);
     const lidMapping = () => this.connection?.sock.signalRepository.lidMapping;
     const learning = new IdentityLearning(lidMapping, (mappings) => this.emitter.emit('identity_mapping', { mappings }), this.logger);
     const groups = new GroupLids(this.groupMetadata, () => this.connection?.sock, learning, this.logger);

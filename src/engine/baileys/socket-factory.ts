@@ -1,5 +1,5 @@
 // Building one Baileys socket for a connection attempt, and ending one: where to connect and whom to trust, timeouts, and the
-// hooks Baileys calls back into (group metadata cache, stored messages for retries). No network helpers
+// hooks Baileys calls back into (group metadata cache, stored messages for retries), its caches (socket-caches.ts). No network helpers
 // (version fetch, link previews) run: the bundled WhatsApp Web version is used and link previews are off.
 import type { Agent as HttpsAgent } from 'node:https';
 import { makeWASocket, WA_CERT_DETAILS, type GroupMetadata, type WASocket } from 'baileys';
@@ -9,6 +9,7 @@ import type { EngineOptions } from '../options.js';
 import type { SessionAuth } from './auth-state.js';
 import type { BoundedMap } from './bounded-map.js';
 import type { MessageLookup } from './message-lookup.js';
+import { createSocketCaches } from './socket-caches.js';
 import { withKeyedAsyncLocalStorage } from '../../lib/keyed-async-local-storage.js';
 
 export interface SocketDeps {
@@ -63,6 +64,7 @@ export function createSocket({ auth, network, options, logger, groupMetadata, fi
     cachedGroupMetadata: async (jid) => groupMetadata.get(jid),
     getMessage: findMessage,
     ...(uploadAgent ? { fetchAgent: uploadAgent } : {}),
+    ...createSocketCaches(),
     beforeAck
   }));
 }

@@ -59,6 +59,22 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(await markMessageSent(store.db, { sessionId: 'store', chat: CHAT, id: 'never-stored' }, { timestamp: 1 }, 7000), false);
     });
 
+    it('settling sends runs one statement text, whatever the times (values are parameters, not compiled in)', async () => {
+      const texts = new Set<string>();
+      const recording = store.db.withPlugin({
+        transformQuery: ({ node, queryId }) => {
+          if (node.kind === 'UpdateQueryNode') texts.add(store.db.getExecutor().compileQuery(node, queryId).sql);
+          return node;
+        },
+        transformResult: async ({ result }) => result
+      });
+      for (const [id, at] of [['S1', 8000], ['S2', 9000]] as const) {
+        await insertMessage(store.db, storedMessageRow('full', 'store', record(id, { status: 'pending', raw: null }))!);
+        await markMessageSent(recording, { sessionId: 'store', chat: CHAT, id }, { timestamp: at / 10, raw: null }, at);
+      }
+      assert.equal(texts.size, 1, [...texts].join('\n'));
+    });
+
     it('retention "keys" stores ids, chat, type and status without content; "none" stores nothing', async () => {
       await insertMessage(store.db, storedMessageRow('keys', 'store', record('M2', { mentions: ['1@s.whatsapp.net'] }))!);
       const stored = await findMessage(store.db, 'store', 'M2', CHAT);

@@ -64,7 +64,8 @@ export async function markMessageSent(db: Db, key: { sessionId: string; chat: st
       timestamp: sent.timestamp,
       raw: sent.raw ?? null,
       status: eb.case().when('status', 'in', below).then('sent' as StoredMessageStatus).else(eb.ref('status')).end(),
-      status_at: eb.case().when('status', 'in', below).then(at).else(eb.ref('status_at')).end()
+      // eb.val: Kysely inlines a bare number in then(), which made every send a new statement to compile
+      status_at: eb.case().when('status', 'in', below).then(eb.val(at)).else(eb.ref('status_at')).end()
     }))
     .where('session_id', '=', key.sessionId)
     .where('chat_jid', '=', key.chat)
