@@ -50,6 +50,8 @@ interface GatewaySide {
 interface Memory {
   rss: number;
   heapUsed: number;
+  /** what V8 holds for its heap, used or not */
+  heapTotal: number;
 }
 
 /** Sandbox phone numbers: a two-digit block per role, so no two roles (or dialects) share an account. */
@@ -187,11 +189,15 @@ async function topUp(bench: Bench, gateway: BenchGateway, dialect: Dialect, side
   return { outbound: outPerSession * SESSIONS, inbound: inPerSession * SESSIONS };
 }
 
-/** The gateway's memory once it is idle (under 5 % of a core for a second), after a full garbage collection. */
+/** The gateway's memory once it is idle (under 5 % of a core for a second), after full garbage collections (settleGarbage). */
 async function idleMemory(gateway: BenchGateway): Promise<Memory> {
   await waitForIdle(gateway.pid);
   await gateway.collectGarbage();
-  return { rss: await rssBytes(gateway.pid), heapUsed: await gateway.metric('nodejs_heap_size_used_bytes') };
+  return {
+    rss: await rssBytes(gateway.pid),
+    heapUsed: await gateway.metric('nodejs_heap_size_used_bytes'),
+    heapTotal: await gateway.metric('nodejs_heap_size_total_bytes'),
+  };
 }
 
 function reportMemory(dialect: Dialect, empty: Memory, before: Memory, after: Memory, flowed: number, toppedUp: { outbound: number; inbound: number }): void {
@@ -201,7 +207,11 @@ function reportMemory(dialect: Dialect, empty: Memory, before: Memory, after: Me
   report(`gateway RSS with no session, ${dialect} (the zero)`, empty.rss / MIB, 'MiB');
   report(`RSS per idle session before the messages, ${dialect}`, perSession(before), 'MiB');
   report(`RSS per idle session after ${flowed} messages, ${dialect}`, perSession(after), 'MiB', { label: 'before; goal ≤ 1.1×', value: perSession(before) });
-  report(`V8 heap used after a full GC, whole gateway, after the messages, ${dialect}`, after.heapUsed / MIB, 'MiB', { label: `before (${(before.heapUsed / MIB).toFixed(1)} MiB)`, value: before.heapUsed / MIB });
+  const versusBefore = (value: (m: Memory) => number) => ({ label: `before (${(value(before) / MIB).toFixed(1)} MiB)`, value: value(before) / MIB });
+  const outsideHeap = (m: Memory) => m.rss - m.heapTotal;
+  report(`V8 heap used after a full GC, whole gateway, after the messages, ${dialect}`, after.heapUsed / MIB, 'MiB', versusBefore((m) => m.heapUsed));
+  report(`V8 heap held (used or free), whole gateway, after the messages, ${dialect}`, after.heapTotal / MIB, 'MiB', versusBefore((m) => m.heapTotal));
+  report(`RSS outside the V8 heap, whole gateway, after the messages, ${dialect}`, outsideHeap(after) / MIB, 'MiB', versusBefore(outsideHeap));
 }
 
 async function benchDialect(bench: Bench, dialect: Dialect, index: number): Promise<void> {

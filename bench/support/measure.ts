@@ -52,6 +52,13 @@ export async function cpuMs(pid: number): Promise<number> {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/** The process's mean CPU use over the next `seconds`, in % of a core. */
+export async function meanCpuPercent(pid: number, seconds: number): Promise<number> {
+  const before = await cpuMs(pid);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return ((await cpuMs(pid)) - before) / (seconds * 10);
+}
+
 /** Waits until the process uses under `maxPercent` of a core over a 1 s window; returns that last reading. */
 export async function waitForIdle(pid: number, maxPercent = 5, timeoutMs = 60_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;

@@ -224,6 +224,27 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(receiver.maxConcurrent, 2);
     });
 
+    it('holds many attempts in flight at once without a listener-leak warning', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 16; i++) {
+        await seedSession(store.db, `lane-${i}`, { webhookUrl: receiver.url });
+        ids.push(await append(`lane-${i}`));
+      }
+      const warnings: string[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning.name);
+      process.on('warning', onWarning);
+      try {
+        receiver.reply = () => ({ status: 200, delayMs: 80 });
+        startDispatcher({ concurrency: 16 });
+        await eventually(async () => (await Promise.all(ids.map(async (id) => (await delivery(id)).state))).every((s) => s === 'delivered'));
+        assert.equal(receiver.maxConcurrent, 16);
+        await sleep(10); // warnings are emitted on the next tick
+        assert.deepEqual(warnings.filter((name) => name === 'MaxListenersExceededWarning'), []);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+
     it('stop() waits for an attempt in flight, and re-queues it when the wait times out', async () => {
       await seedSession(store.db, 's1', { webhookUrl: receiver.url });
       receiver.reply = (_, index) => ({ status: 200, delayMs: index === 0 ? 150 : 600 });

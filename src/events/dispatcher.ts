@@ -4,6 +4,7 @@
 // rows left in flight by a crash are released when the node starts again, or retaken by another node once
 // the lease runs out; receivers de-duplicate on the event id. A receiver's 2xx JSON reply is handed to `onReply`
 // once the delivery is recorded; what it asks for runs elsewhere, never in a lane.
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -82,6 +83,13 @@ interface Settings {
 
 const DAY_MS = 86_400_000;
 
+/** Each attempt in flight listens to it until the attempt ends, so more listeners than Node's warning level of 10 are normal. */
+function shutdownController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(Infinity, controller.signal);
+  return controller;
+}
+
 export class WebhookDispatcher {
   readonly #db: Db;
   readonly #logger: Logger | undefined;
@@ -101,7 +109,7 @@ export class WebhookDispatcher {
   #wakeAt = Infinity;
   #intervals: NodeJS.Timeout[] = [];
   #unsubscribe: (() => void) | undefined;
-  #shutdown = new AbortController();
+  #shutdown = shutdownController();
 
   constructor(options: DispatcherOptions) {
     this.#db = options.db;
@@ -135,7 +143,7 @@ export class WebhookDispatcher {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#shutdown = new AbortController();
+    this.#shutdown = shutdownController();
     this.#leasesReleased = this.#releaseOwnLeases();
     // An event no webhook takes queues no delivery: nothing new to scan for.
     this.#unsubscribe = onOutboxSignal((signal) => {

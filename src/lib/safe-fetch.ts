@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { linkedAbort } from './linked-abort.js';
 import { OutboundRequestError, resolveTarget, type OutboundTarget, type TargetOptions } from './outbound-target.js';
 
 export interface SafeFetchOptions extends TargetOptions {
@@ -59,9 +60,10 @@ const DISCARD_LIMIT = 64 * 1024;
 /** @throws OutboundRequestError, whatever went wrong. */
 export async function safeFetch(url: string | URL, options: SafeFetchOptions): Promise<SafeResponse> {
   const label = options.label ?? 'URL';
-  const deadline = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
-  const signals = [deadline, options.signal].filter((signal) => signal !== undefined);
-  const signal = signals.length ? AbortSignal.any(signals) : undefined;
+  const abort = linkedAbort({ timeoutMs: options.timeoutMs, signal: options.signal });
+  const { signal } = abort;
+  // An answer whose body is drained unread is still bound by the deadline until it closes.
+  let unreadBody: http.IncomingMessage | undefined;
   let request: HopRequest = { method: options.method ?? 'GET', headers: options.headers ?? {}, body: options.body };
   let next: string | URL = url;
   try {
@@ -71,8 +73,10 @@ export async function safeFetch(url: string | URL, options: SafeFetchOptions): P
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (!options.maxRedirects || !REDIRECTS.has(status) || !location) {
-        const body = options.maxBodyBytes === undefined ? discard(response) : await readBody(response, options.maxBodyBytes, label);
-        return { status, headers: response.headers, url: target.url, body };
+        const answer = { status, headers: response.headers, url: target.url };
+        if (options.maxBodyBytes !== undefined) return { ...answer, body: await readBody(response, options.maxBodyBytes, label) };
+        unreadBody = response;
+        return { ...answer, body: discard(response) };
       }
       discard(response);
       if (hop >= options.maxRedirects) {
@@ -84,10 +88,13 @@ export async function safeFetch(url: string | URL, options: SafeFetchOptions): P
   } catch (err) {
     if (err instanceof OutboundRequestError) throw err;
     if (options.signal?.aborted) throw new OutboundRequestError('aborted', `${label} request was cancelled`, { cause: err });
-    if (deadline?.aborted) throw new OutboundRequestError('timeout', `${label} did not answer within ${options.timeoutMs} ms`, { cause: err });
+    if (abort.timedOut) throw new OutboundRequestError('timeout', `${label} did not answer within ${options.timeoutMs} ms`, { cause: err });
     // The code (ECONNREFUSED, CERT_HAS_EXPIRED…) says what to fix; the message would name the address.
     const code = (err as NodeJS.ErrnoException).code ?? 'connection failed';
     throw new OutboundRequestError('network', `${label} could not be reached (${code})`, { cause: err });
+  } finally {
+    if (unreadBody && !unreadBody.closed) unreadBody.once('close', abort.release);
+    else abort.release();
   }
 }
 

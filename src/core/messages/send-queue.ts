@@ -19,6 +19,12 @@ import { noteChatMessage } from '../chats/chat-events.js';
 /** How a queued message ended; `queued` when it has not yet (the caller stopped waiting). */
 export type SendSettlement = { state: 'sent'; timestamp: number } | { state: 'failed'; error: string } | { state: 'queued' };
 
+/** Minimum time between two sends of a session, plus a random part up to `jitterMs`. */
+export interface Pacing {
+  intervalMs: number;
+  jitterMs: number;
+}
+
 export interface SendQueueLogger {
   warn(obj: unknown, msg?: string): void;
   error(obj: unknown, msg?: string): void;
@@ -31,7 +37,7 @@ export interface SendQueueOptions {
   readMedia(id: string): Promise<Buffer | null>;
   logger: SendQueueLogger;
   retention: MessageRetention;
-  pacing: { intervalMs: number; jitterMs: number };
+  pacing: Pacing;
   /** attempts that end without WhatsApp's ack before a message is failed */
   maxAttempts?: number;
   /** pause before trying a message again after an attempt without an ack */
@@ -106,7 +112,7 @@ export class SendQueue {
   }
 
   private async drain(sessionId: string): Promise<void> {
-    const pacing = await this.pacingOf(sessionId);
+    let pacing: Pacing | undefined;
     while (!this.stopped) {
       const engine = this.options.workingEngine(sessionId);
       if (!engine) return; // kicked again when the session is WORKING
@@ -117,6 +123,7 @@ export class SendQueue {
         continue;
       }
       const send = parseSend(row.content);
+      pacing ??= await this.pacingOf(sessionId);
       await this.pace(sessionId, pacing);
       if (send.presence) await this.showPresence(engine, row.chat_jid, send.presence);
       const attempts = row.attempts + 1;
@@ -145,12 +152,12 @@ export class SendQueue {
   }
 
   /** The session's own pacing, else the gateway's; read once per drain (a change applies from the next one). */
-  private async pacingOf(sessionId: string): Promise<{ intervalMs: number; jitterMs: number }> {
+  private async pacingOf(sessionId: string): Promise<Pacing> {
     const session = await getSession(this.options.db, sessionId);
     return { intervalMs: session?.sendIntervalMs ?? this.options.pacing.intervalMs, jitterMs: session?.sendJitterMs ?? this.options.pacing.jitterMs };
   }
 
-  private async pace(sessionId: string, { intervalMs, jitterMs }: { intervalMs: number; jitterMs: number }): Promise<void> {
+  private async pace(sessionId: string, { intervalMs, jitterMs }: Pacing): Promise<void> {
     const last = this.lastSentAt.get(sessionId);
     if (last === undefined || intervalMs + jitterMs === 0) return;
     const wait = last + intervalMs + randomBetween(0, jitterMs) - Date.now();

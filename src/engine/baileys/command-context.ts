@@ -1,9 +1,10 @@
 // What a command module needs from its session: the live socket (only while WORKING), a bounded and
 // error-mapped way to call WhatsApp, JID resolution, the linked account, the shared caches and media trust.
-import type { GroupMetadata as BaileysGroupMetadata, WAMessage, WASocket } from 'baileys';
+import type { GroupMetadata as BaileysGroupMetadata, WASocket } from 'baileys';
 import type { EngineLogger } from '../port.js';
 import type { Me } from '../types.js';
 import type { BoundedMap } from './bounded-map.js';
+import type { RecentMessages } from './recent-messages.js';
 import type { JidResolver } from './jid-resolver.js';
 import type { MediaTrust } from './media-trust.js';
 
@@ -20,6 +21,6 @@ export interface CommandContext {
   me: () => Me | null;
   logger: EngineLogger;
   groupMetadata: BoundedMap<string, BaileysGroupMetadata>;
-  recentMessages: BoundedMap<string, WAMessage>;
+  recentMessages: RecentMessages;
   media: MediaTrust;
 }

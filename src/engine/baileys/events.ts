@@ -8,6 +8,7 @@ import type { EngineLogger } from '../port.js';
 import type { TypedEmitter } from '../typed-emitter.js';
 import type { CallEvent, ContactRef, DeliveryStatus, EngineEventMap, GroupChanges, Me } from '../types.js';
 import type { BoundedMap } from './bounded-map.js';
+import type { RecentMessages } from './recent-messages.js';
 import type { JidResolver } from './jid-resolver.js';
 import { messageEdit, messageReaction, messageRevoke } from './message-changes.js';
 import { chatOf, normaliseMessage } from './message-content.js';
@@ -20,7 +21,7 @@ export interface EventMapperDeps {
   resolver: JidResolver;
   me: () => Me | null;
   groupMetadata: BoundedMap<string, BaileysGroupMetadata>;
-  recentMessages: BoundedMap<string, WAMessage>;
+  recentMessages: RecentMessages;
   findMessage: MessageLookup;
   logger: EngineLogger;
 }
@@ -102,7 +103,7 @@ export class EventMapper {
     if (content?.pollUpdateMessage) return this.emitSome('poll_vote', await pollVote(msg, content.pollUpdateMessage, { ...this.deps, me }));
     const message = await normaliseMessage(msg, me, resolver);
     if (!message) return;
-    this.deps.recentMessages.set(message.id, msg);
+    this.deps.recentMessages.remember(message.id, msg.message);
     this.deps.emitter.emit('message', message);
   }
 

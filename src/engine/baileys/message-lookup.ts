@@ -1,10 +1,10 @@
 // Finding a message this session sent or received by its key: for Baileys' getMessage (a recipient that could not
 // decrypt one asks for it again) and for decrypting poll votes. The consumer's store (EngineSessionConfig
 // .storedMessage) first, then the recent messages kept in memory.
-import { isJidGroup, type proto, type WAMessage, type WAMessageKey } from 'baileys';
+import { isJidGroup, type proto, type WAMessageKey } from 'baileys';
 import type { EngineLogger, EngineSessionConfig } from '../port.js';
 import type { MessageKey } from '../types.js';
-import type { BoundedMap } from './bounded-map.js';
+import type { RecentMessages } from './recent-messages.js';
 import type { JidResolver } from './jid-resolver.js';
 import { messageFromRaw } from './raw-message.js';
 
@@ -12,7 +12,7 @@ export type MessageLookup = (key: proto.IMessageKey) => Promise<proto.IMessage |
 
 export interface MessageLookupDeps {
   storedMessage: EngineSessionConfig['storedMessage'];
-  recentMessages: BoundedMap<string, WAMessage>;
+  recentMessages: RecentMessages;
   resolver: JidResolver;
   logger: EngineLogger;
 }
@@ -38,6 +38,6 @@ export function messageLookup({ storedMessage, recentMessages, resolver, logger 
         logger.warn({ err: error, id }, 'could not read a stored message; trying the recent ones in memory');
       }
     }
-    return recentMessages.get(id)?.message ?? undefined;
+    return recentMessages.find(id);
   };
 }

@@ -63,7 +63,7 @@ function build(ctx: CommandContext, sock: WASocket, jid: string, id: string, pre
 
 function sentMessage(ctx: CommandContext, chat: string, message: WAMessage, serverTime: number | null): SentMessage {
   const id = required(message.key.id, 'send', 'message id');
-  ctx.recentMessages.set(id, message);
+  ctx.recentMessages.remember(id, message.message);
   return { id, chat, timestamp: serverTime ?? toNumber(message.messageTimestamp ?? 0), raw: toRawJson(message) };
 }
 

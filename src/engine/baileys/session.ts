@@ -2,7 +2,7 @@
 // operations run one after another), the old socket torn down before a new one opens, the reconnect policy
 // (disconnect-policy.ts), QR and pairing-code linking, and the serial processing of each socket's events
 // with credentials persisted before anything else. Commands live in their own modules.
-import type { BaileysEventMap, ConnectionState, GroupMetadata as BaileysGroupMetadata, WAMessage, WASocket } from 'baileys';
+import type { BaileysEventMap, ConnectionState, GroupMetadata as BaileysGroupMetadata, WASocket } from 'baileys';
 import { EngineInvalidArgumentError, EngineNotConnectedError, EngineStateError } from '../errors.js';
 import { backoffDelay, resolveEngineOptions, type EngineOptions } from '../options.js';
 import type { AuthStateStore, EngineLogger, EngineNetwork, EngineSession, EngineSessionConfig, ContactCommands, GroupCommands, MessageCommands } from '../port.js';
@@ -11,6 +11,7 @@ import { TypedEmitter, type EventSource } from '../typed-emitter.js';
 import type { Disconnect, EngineEventMap, Me, SessionStatus, StatusChange } from '../types.js';
 import { SessionAuth } from './auth-state.js';
 import { BoundedMap } from './bounded-map.js';
+import { RecentMessages } from './recent-messages.js';
 import type { CommandContext, SocketCall } from './command-context.js';
 import { makeContactCommands } from './contacts.js';
 import { makeChatCommands } from './chats.js';
@@ -58,7 +59,7 @@ export class BaileysSession implements EngineSession {
   private readonly store: AuthStateStore;
   private readonly network: EngineNetwork;
   private readonly groupMetadata: BoundedMap<string, BaileysGroupMetadata>;
-  private readonly recentMessages: BoundedMap<string, WAMessage>;
+  private readonly recentMessages: RecentMessages;
   private readonly findMessage: MessageLookup;
   private readonly media: MediaTrust;
   private readonly commands: CommandContext;
@@ -88,7 +89,7 @@ export class BaileysSession implements EngineSession {
     this.emitter = new TypedEmitter((event, error) => this.logger.error({ err: error, event }, 'engine event listener failed'));
     this.events = this.emitter;
     this.groupMetadata = new BoundedMap(this.options.groupMetadataLimit);
-    this.recentMessages = new BoundedMap(this.options.recentMessageLimit);
+    this.recentMessages = new RecentMessages(this.options.recentMessageLimit);
     this.media = mediaTrustFor(this.network.mediaCaPem);
     const lidMapping = () => this.connection?.sock.signalRepository.lidMapping;
     const learning = new IdentityLearning(lidMapping, (mappings) => this.emitter.emit('identity_mapping', { mappings }), this.logger);

@@ -1,0 +1,24 @@
+// The last messages a session sent or received, for Baileys' getMessage (a recipient asks for a message again)
+// and for poll votes, when the consumer's store has no content for them. Kept encoded: a text is about 100 bytes
+// as protobuf bytes and over 1 KB as the decoded objects, and it is read back rarely.
+import { proto } from 'baileys';
+import { BoundedMap } from './bounded-map.js';
+
+export class RecentMessages {
+  private readonly encoded: BoundedMap<string, Uint8Array>;
+
+  constructor(limit: number) {
+    this.encoded = new BoundedMap(limit);
+  }
+
+  remember(id: string, message: proto.IMessage | null | undefined): void {
+    if (!message) return;
+    // A copy: the encoder's bytes can be a slice of a shared 8 KB pool, which the slice would keep alive.
+    this.encoded.set(id, new Uint8Array(proto.Message.encode(message).finish()));
+  }
+
+  find(id: string): proto.IMessage | undefined {
+    const bytes = this.encoded.get(id);
+    return bytes ? proto.Message.decode(bytes) : undefined;
+  }
+}
