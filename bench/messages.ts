@@ -4,7 +4,8 @@
 //     as msgs/s relative to the same number of raw Baileys clients sending with sock.sendMessage to the ack;
 //  2. inbound message → message_received webhook at a steady rate, p50/p99 latency, relative to a raw Baileys
 //     client's messages.upsert for the same traffic;
-//  3. gateway RSS per idle session before the messages above and after them, topped up to 10,000 messages.
+//  3. gateway RSS per idle session before the messages above and after them, topped up to 10,000 messages, and
+//     after as many again (bounded memory stays flat).
 // Knobs: BENCH_MESSAGE_SESSIONS (10,50), BENCH_MESSAGES_PER_SESSION (50), BENCH_MESSAGE_ROUNDS (2),
 // BENCH_INBOUND_SESSIONS (10), BENCH_INBOUND_RATE (50/s), BENCH_INBOUND_SECONDS (10), BENCH_RSS_MESSAGES (10000),
 // BENCH_PG (a PostgreSQL URL; a throw-away schema is used).
@@ -179,7 +180,7 @@ async function inboundLatency(bench: Bench, gateway: BenchGateway, dialect: Dial
 async function topUp(bench: Bench, gateway: BenchGateway, dialect: Dialect, side: GatewaySide, count: number): Promise<{ outbound: number; inbound: number }> {
   const outPerSession = Math.ceil(count / 2 / SESSIONS);
   const inPerSession = Math.ceil((count - outPerSession * SESSIONS) / SESSIONS);
-  progress(`memory: ${(outPerSession + inPerSession) * SESSIONS} more messages to reach ${RSS_MESSAGES}`);
+  progress(`memory: ${(outPerSession + inPerSession) * SESSIONS} more messages`);
   const sinceSeconds = Math.floor(Date.now() / 1000) - 1;
   const receive = async () => bench.receiver.arrivals(await sendFromPhones(bench.sandbox.controlUrl, side.inbound, inPerSession, 'top-up'), 600_000);
   const [sent] = await Promise.all([sendSync(gateway, side.outbound, outPerSession, 'top-up'), receive()]);
@@ -200,18 +201,25 @@ async function idleMemory(gateway: BenchGateway): Promise<Memory> {
   };
 }
 
+/** RSS per idle session in MiB: above the gateway with no session, divided by the sessions. */
+const perSession = (m: Memory, empty: Memory) => (m.rss - empty.rss) / SESSIONS / MIB;
+
 function reportMemory(dialect: Dialect, empty: Memory, before: Memory, after: Memory, flowed: number, toppedUp: { outbound: number; inbound: number }): void {
   const added = toppedUp.outbound + toppedUp.inbound ? `, topped up with ${toppedUp.outbound} texts out and ${toppedUp.inbound} in` : '';
   console.log(`memory: ${SESSIONS} idle sessions, before the figures above and after them${added}: ${flowed} messages through the gateway in all`);
-  const perSession = (m: Memory) => (m.rss - empty.rss) / SESSIONS / MIB;
   report(`gateway RSS with no session, ${dialect} (the zero)`, empty.rss / MIB, 'MiB');
-  report(`RSS per idle session before the messages, ${dialect}`, perSession(before), 'MiB');
-  report(`RSS per idle session after ${flowed} messages, ${dialect}`, perSession(after), 'MiB', { label: 'before; goal ≤ 1.1×', value: perSession(before) });
-  const versusBefore = (value: (m: Memory) => number) => ({ label: `before (${(value(before) / MIB).toFixed(1)} MiB)`, value: value(before) / MIB });
+  report(`RSS per idle session before the messages, ${dialect}`, perSession(before, empty), 'MiB');
+  report(`RSS per idle session after ${flowed} messages, ${dialect}`, perSession(after, empty), 'MiB', { label: 'before; goal ≤ 1.1×', value: perSession(before, empty) });
+  reportParts(dialect, 'before', before, after);
+}
+
+/** Where the whole gateway's memory went between two readings: V8's live heap, V8's whole heap, the rest. */
+function reportParts(dialect: Dialect, earlier: string, from: Memory, to: Memory): void {
+  const versus = (value: (m: Memory) => number) => ({ label: `${earlier} (${(value(from) / MIB).toFixed(1)} MiB)`, value: value(from) / MIB });
   const outsideHeap = (m: Memory) => m.rss - m.heapTotal;
-  report(`V8 heap used after a full GC, whole gateway, after the messages, ${dialect}`, after.heapUsed / MIB, 'MiB', versusBefore((m) => m.heapUsed));
-  report(`V8 heap held (used or free), whole gateway, after the messages, ${dialect}`, after.heapTotal / MIB, 'MiB', versusBefore((m) => m.heapTotal));
-  report(`RSS outside the V8 heap, whole gateway, after the messages, ${dialect}`, outsideHeap(after) / MIB, 'MiB', versusBefore(outsideHeap));
+  report(`  V8 heap used after a full GC, whole gateway, ${dialect}`, to.heapUsed / MIB, 'MiB', versus((m) => m.heapUsed));
+  report(`  V8 heap held (used or free), whole gateway, ${dialect}`, to.heapTotal / MIB, 'MiB', versus((m) => m.heapTotal));
+  report(`  RSS outside the V8 heap, whole gateway, ${dialect}`, outsideHeap(to) / MIB, 'MiB', versus(outsideHeap));
 }
 
 async function benchDialect(bench: Bench, dialect: Dialect, index: number): Promise<void> {
@@ -229,7 +237,13 @@ async function benchDialect(bench: Bench, dialect: Dialect, index: number): Prom
     flowed += await inboundLatency(bench, gateway, dialect, side);
     const toppedUp = flowed < RSS_MESSAGES ? await topUp(bench, gateway, dialect, side, RSS_MESSAGES - flowed) : { outbound: 0, inbound: 0 };
     flowed += toppedUp.outbound + toppedUp.inbound;
-    reportMemory(dialect, empty, before, await idleMemory(gateway), flowed, toppedUp);
+    const after = await idleMemory(gateway);
+    reportMemory(dialect, empty, before, after, flowed, toppedUp);
+    // Bounded means flat: as many messages again leave the memory where the first ones left it.
+    const again = await topUp(bench, gateway, dialect, side, flowed);
+    const afterAgain = await idleMemory(gateway);
+    report(`RSS per idle session after ${again.outbound + again.inbound} more messages, ${dialect}`, perSession(afterAgain, empty), 'MiB', { label: `after the first ${flowed}`, value: perSession(after, empty) });
+    reportParts(dialect, 'after the first', after, afterAgain);
   } finally {
     await gateway.stop();
     await database.dispose();
