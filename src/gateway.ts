@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { redactConfig, type Config } from './config.js';
+import { memoryAllocator } from './lib/memory-allocator.js';
 import { ensureAdminKey } from './core/auth/admin-key.js';
 import { storeAuthResolver } from './core/auth/resolver.js';
 import { groupEventReducer } from './core/groups/group-events.js';
@@ -75,7 +76,7 @@ export interface RunningGateway {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = options;
-  logger.info({ config: redactConfig(config) }, 'starting');
+  logger.info({ config: redactConfig(config), memoryAllocator: memoryAllocator() }, 'starting');
   const store = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
   const { db } = store;
 
