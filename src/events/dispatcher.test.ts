@@ -234,7 +234,14 @@ for (const dialect of TEST_DIALECTS) {
       const onWarning = (warning: Error) => warnings.push(warning.name);
       process.on('warning', onWarning);
       try {
-        receiver.reply = () => ({ status: 200, delayMs: 80 });
+        // Every attempt is held until the 16th arrives: claims are one database round trip each, so a fixed
+        // delay could let the first attempts end before the last start.
+        let allArrived!: () => void;
+        const arrived = new Promise<void>((resolve) => (allArrived = resolve));
+        receiver.reply = (_, index) => {
+          if (index === ids.length - 1) allArrived();
+          return { status: 200, until: arrived };
+        };
         startDispatcher({ concurrency: 16 });
         await eventually(async () => (await Promise.all(ids.map(async (id) => (await delivery(id)).state))).every((s) => s === 'delivered'));
         assert.equal(receiver.maxConcurrent, 16);

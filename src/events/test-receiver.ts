@@ -15,6 +15,8 @@ export interface ScriptedReply {
   status: number;
   headers?: Record<string, string>;
   delayMs?: number;
+  /** answered only once this settles (then after delayMs) */
+  until?: Promise<unknown>;
 }
 
 export class TestReceiver {
@@ -71,6 +73,7 @@ export class TestReceiver {
       const index = this.requests.push(request) - 1;
       const reply = this.reply(request, index);
       this.maxConcurrent = Math.max(this.maxConcurrent, ++this.#active);
+      await reply.until;
       if (reply.delayMs) await sleep(reply.delayMs);
       this.#active -= 1;
       res.writeHead(reply.status, reply.headers).end();
