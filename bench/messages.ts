@@ -252,12 +252,12 @@ async function benchDialect(bench: Bench, dialect: Dialect, index: number): Prom
 
 export async function run(): Promise<void> {
   validateKnobs();
-  const { child: sandboxChild, line } = await startJsonChild(['--import', 'tsx', 'src/sandbox/cli.ts', '--log-level', 'error', '--history-mappings', 'known'], {}, () => true, 'the sandbox');
+  const { child: sandboxChild, line } = await startJsonChild({ args: ['--import', 'tsx', 'src/sandbox/cli.ts', '--log-level', 'error', '--history-mappings', 'known'], env: {} }, () => true, 'the sandbox');
   const sandbox: SandboxEndpoints = { wsUrl: line.wsUrl, controlUrl: line.controlUrl, rootPublicKey: line.rootPublicKey };
   const receiver = await new WebhookArrivals().start();
   let fleet: RawFleet | undefined;
   try {
-    fleet = await RawFleet.start(sandbox);
+    fleet = await RawFleet.start(sandbox, SESSIONS);
     const rawSenders = range(SESSIONS).map((i) => phone(10, i));
     const rawPeers = range(SESSIONS).map((i) => phone(11, i));
     await createPhones(sandbox.controlUrl, rawPeers);
