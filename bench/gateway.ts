@@ -12,13 +12,12 @@
 // BENCH_GATEWAY_NODE_ARGS adds Node flags to the gateway process (e.g. `--cpu-prof --cpu-prof-dir=.tmp/prof`).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { compareThroughput } from './support/load.js';
 import { cpuMs, meanCpuPercent, report, rssBytes, spawnJsonLine, timed, waitForIdle } from './support/measure.js';
 import { createBenchDatabase } from './support/bench-database.js';
-import { extraNodeArgs, settleGarbage, type SandboxEndpoints } from './support/gateway-process.js';
+import { gatewayLaunch, settleGarbage, type SandboxEndpoints } from './support/gateway-process.js';
 import { RawFleet } from './support/raw-fleet.js';
 import { storeSessions } from './support/stored-sessions.js';
 
@@ -43,11 +42,10 @@ async function json(url: string, init: RequestInit = {}): Promise<any> {
 
 const api = (gateway: Endpoint, path: string, init: RequestInit = {}) => json(`${gateway.url}${path}`, { ...init, headers: { 'x-warest-api-key': ADMIN_KEY, ...init.headers } });
 
-const GC_HOOK = fileURLToPath(new URL('./support/gc-on-signal.mjs', import.meta.url));
-
 async function startGateway(env: Record<string, string>): Promise<Endpoint> {
   // The compiled gateway (npm run bench builds it first), as users run it with npm start.
-  const { child, line } = await spawnJsonLine(process.execPath, ['--expose-gc', '--import', GC_HOOK, ...extraNodeArgs(), 'dist/main.js', 'start'], { ...env, LOG_LEVEL: 'info' }, (l) => l.msg === 'listening');
+  const launch = gatewayLaunch();
+  const { child, line } = await spawnJsonLine(launch.command, launch.args, { ...env, ...launch.env, LOG_LEVEL: 'info' }, (l) => l.msg === 'listening');
   return { child, url: line.url };
 }
 
@@ -97,12 +95,14 @@ interface LinkCost {
   wallSeconds: number;
 }
 
-/** CPU time process `pid` spends on `link` and settling afterwards (until idle), and the wall time of `link`. */
-async function linkCost(pid: number, link: () => Promise<void>): Promise<LinkCost> {
-  const cpuBefore = await cpuMs(pid);
+const totalCpuMs = async (pids: number[]) => (await Promise.all(pids.map(cpuMs))).reduce((sum, ms) => sum + ms, 0);
+
+/** CPU time the processes `pids` spend on `link` and settling afterwards (until idle), and the wall time of `link`. */
+async function linkCost(pids: number[], link: () => Promise<void>): Promise<LinkCost> {
+  const cpuBefore = await totalCpuMs(pids);
   const [, ms] = await timed(link);
-  await waitForIdle(pid);
-  return { cpuSeconds: ((await cpuMs(pid)) - cpuBefore) / 1000, wallSeconds: ms / 1000 };
+  for (const pid of pids) await waitForIdle(pid);
+  return { cpuSeconds: ((await totalCpuMs(pids)) - cpuBefore) / 1000, wallSeconds: ms / 1000 };
 }
 
 /** The gateway loads its Baileys engine with the first session; the raw fleet has Baileys loaded before it links. */
@@ -113,11 +113,11 @@ async function loadEngine(gateway: Endpoint): Promise<void> {
 }
 
 async function rawLinkCost(sandbox: SandboxEndpoints, count: number): Promise<LinkCost> {
-  const fleet = await RawFleet.start(sandbox);
+  const fleet = await RawFleet.start(sandbox, count);
   try {
-    await waitForIdle(fleet.pid);
+    for (const pid of fleet.pids) await waitForIdle(pid);
     const phones = Array.from({ length: count }, (_, i) => `1931${String(i).padStart(7, '0')}`);
-    return await linkCost(fleet.pid, () => fleet.link(phones));
+    return await linkCost(fleet.pids, () => fleet.link(phones));
   } finally {
     await fleet.stop();
   }
@@ -181,12 +181,12 @@ export async function run(): Promise<void> {
     report('gateway RSS with no session, after forced GCs (baseline)', idleRss / 2 ** 20, 'MiB');
     const rawLink = await rawLinkCost(sandbox.line, LINK_COST_SESSIONS);
     await loadEngine(gateway);
-    const gatewayLink = await linkCost(gateway.child.pid!, () => linkSessions(gateway, sandbox.line.controlUrl, 0, LINK_COST_SESSIONS));
+    const gatewayLink = await linkCost([gateway.child.pid!], () => linkSessions(gateway, sandbox.line.controlUrl, 0, LINK_COST_SESSIONS));
     reportLinkCost(LINK_COST_SESSIONS, gatewayLink, rawLink);
     let linked = LINK_COST_SESSIONS;
     let linkMs = gatewayLink.wallSeconds * 1000;
     for (const target of SESSION_STEPS) {
-      const cost = await linkCost(gateway.child.pid!, () => linkSessions(gateway, sandbox.line.controlUrl, linked, target));
+      const cost = await linkCost([gateway.child.pid!], () => linkSessions(gateway, sandbox.line.controlUrl, linked, target));
       linkMs += cost.wallSeconds * 1000;
       linked = target;
       const rss = await rssBytes(gateway.child.pid!);

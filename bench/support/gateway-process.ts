@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { okJson, requestJson, type Answer } from './http-json.js';
-import { startJsonChild, stopChild } from './processes.js';
+import { startJsonChild, stopChild, type Launch } from './processes.js';
 import { pollUntil } from './wall-clock.js';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
@@ -34,9 +34,15 @@ export async function settleGarbage(child: ChildProcess, seconds = 10): Promise<
   }
 }
 
-/** BENCH_GATEWAY_NODE_ARGS: more Node flags for the gateway process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
-export function extraNodeArgs(): string[] {
-  return (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * The compiled gateway started as `npm start` starts it (bin/waygate, with its allocator setting), its Node flags
+ * in NODE_OPTIONS: --expose-gc and the hook settleGarbage signals, and BENCH_GATEWAY_NODE_ARGS, more flags for
+ * the gateway process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ */
+export function gatewayLaunch(): Required<Launch> {
+  const gcHook = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url));
+  const extra = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return { command: 'bin/waygate', args: ['start'], env: { NODE_OPTIONS: ['--expose-gc', `--import=${gcHook}`, ...extra].join(' ') } };
 }
 
 export class BenchGateway {
@@ -58,8 +64,8 @@ export class BenchGateway {
       WAYGATE_WEBHOOK_ALLOW_PRIVATE: 'true',
       ...databaseEnv
     };
-    const gcHook = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url));
-    const { child, line } = await startJsonChild(['--expose-gc', '--import', gcHook, ...extraNodeArgs(), 'dist/main.js', 'start'], env, (l) => l.msg === 'listening', 'the gateway');
+    const launch = gatewayLaunch();
+    const { child, line } = await startJsonChild({ ...launch, env: { ...env, ...launch.env } }, (l) => l.msg === 'listening', 'the gateway');
     return new BenchGateway(child, line.url);
   }
 

@@ -41,12 +41,19 @@ function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
+/** A program to start: Node with `args` unless `command` names another (such as bin/waygate). */
+export interface Launch {
+  command?: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
 /**
- * Starts `node args…` and resolves with the first JSON line on its stdout that `ready` accepts; later lines are
+ * Starts the program and resolves with the first JSON line on its stdout that `ready` accepts; later lines are
  * read and dropped (the pipe must keep flowing). Rejects if the process exits or stays silent for `timeoutMs`.
  */
-export async function startJsonChild(args: string[], env: Record<string, string>, ready: (line: any) => boolean, what: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; line: any }> {
-  const child = own(spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+export async function startJsonChild({ command = process.execPath, args, env }: Launch, ready: (line: any) => boolean, what: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; line: any }> {
+  const child = own(spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   forwardStderr(child, what);
   const line = new Promise<any>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });

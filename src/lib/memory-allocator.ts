@@ -1,13 +1,17 @@
 // Which malloc this process runs on, named in the start log. glibc's (Node's default on Linux) keeps much of what
-// a burst of work freed; with many sessions jemalloc, preloaded, keeps the gateway smaller (README: "Many
-// sessions on one machine").
+// a burst of work freed, in an arena per allocating thread; `bin/waygate` (npm start) caps the arenas at two, and
+// with many sessions jemalloc, preloaded, keeps the gateway smaller still (README: "Many sessions on one machine").
 import { readFileSync } from 'node:fs';
 
-export type MemoryAllocator = 'jemalloc' | 'default';
+export type MemoryAllocator = 'jemalloc' | 'default' | `default, MALLOC_ARENA_MAX=${string}`;
 
-/** `maps` is the text of /proc/self/maps; where there is none (not Linux), the allocator is the default. */
-export function memoryAllocator(maps: string | null = readOwnMaps()): MemoryAllocator {
-  return maps !== null && /\/libjemalloc[^/\s]*\.so/.test(maps) ? 'jemalloc' : 'default';
+/**
+ * `maps` is the text of /proc/self/maps; where there is none (not Linux), the allocator is the default.
+ * `arenaMax` is glibc's MALLOC_ARENA_MAX as the process was started with it (jemalloc ignores it).
+ */
+export function memoryAllocator(maps: string | null = readOwnMaps(), arenaMax = process.env.MALLOC_ARENA_MAX): MemoryAllocator {
+  if (maps !== null && /\/libjemalloc[^/\s]*\.so/.test(maps)) return 'jemalloc';
+  return arenaMax ? `default, MALLOC_ARENA_MAX=${arenaMax}` : 'default';
 }
 
 function readOwnMaps(): string | null {
