@@ -239,7 +239,7 @@ async function benchDialect(fleet: RawFleet, sandbox: SandboxEndpoints, dialect:
 
 export async function run(): Promise<void> {
   validateKnobs();
-  const { child: sandboxChild, line } = await startJsonChild({ args: ['--import', 'tsx', 'src/sandbox/cli.ts', '--log-level', 'error', '--history-mappings', 'known'], env: {} }, () => true, 'the sandbox');
+  const { child: sandboxChild, line } = await startJsonChild({ args: ['--import', 'tsx', 'src/sandbox/cli.ts', '--log-level', 'error', '--history-mappings', 'known'] }, () => true, 'the sandbox');
   const sandbox: SandboxEndpoints = { wsUrl: line.wsUrl, controlUrl: line.controlUrl, rootPublicKey: line.rootPublicKey };
   let fleet: RawFleet | undefined;
   try {

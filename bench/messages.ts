@@ -252,7 +252,7 @@ async function benchDialect(bench: Bench, dialect: Dialect, index: number): Prom
 
 export async function run(): Promise<void> {
   validateKnobs();
-  const { child: sandboxChild, line } = await startJsonChild({ args: ['--import', 'tsx', 'src/sandbox/cli.ts', '--log-level', 'error', '--history-mappings', 'known'], env: {} }, () => true, 'the sandbox');
+  const { child: sandboxChild, line } = await startJsonChild({ args: ['--import', 'tsx', 'src/sandbox/cli.ts', '--log-level', 'error', '--history-mappings', 'known'] }, () => true, 'the sandbox');
   const sandbox: SandboxEndpoints = { wsUrl: line.wsUrl, controlUrl: line.controlUrl, rootPublicKey: line.rootPublicKey };
   const receiver = await new WebhookArrivals().start();
   let fleet: RawFleet | undefined;

@@ -45,14 +45,15 @@ function hasExited(child: ChildProcess): boolean {
 export interface Launch {
   command?: string;
   args: string[];
-  env: Record<string, string>;
+  /** on top of this process's environment */
+  env?: Record<string, string>;
 }
 
 /**
  * Starts the program and resolves with the first JSON line on its stdout that `ready` accepts; later lines are
  * read and dropped (the pipe must keep flowing). Rejects if the process exits or stays silent for `timeoutMs`.
  */
-export async function startJsonChild({ command = process.execPath, args, env }: Launch, ready: (line: any) => boolean, what: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; line: any }> {
+export async function startJsonChild({ command = process.execPath, args, env = {} }: Launch, ready: (line: any) => boolean, what: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; line: any }> {
   const child = own(spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   forwardStderr(child, what);
   const line = new Promise<any>((resolve, reject) => {
