@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DuplicateKeyError, ReferenceViolationError } from '../errors.js';
 import type { Store } from '../open-database.js';
 import { TEST_DIALECTS, openTestStore } from '../testing.js';
+import { transaction } from '../transaction.js';
 import { createApiKey, type ApiKey } from './api-keys.js';
 import { getCreds, saveCreds } from './auth-state.js';
 import {
@@ -11,6 +12,7 @@ import {
   getSession,
   listAllSessions,
   listSessionsByOwner,
+  listSessionListings,
   listSessionsToResume,
   setSessionStatus,
   updateSession,
@@ -106,6 +108,42 @@ for (const dialect of TEST_DIALECTS) {
         (await listSessionsToResume(store.db)).map((s) => s.id),
         ['bobs', 'sales.1', 'never-connected'],
       );
+    });
+
+    it('lists what a list shows, and every write is seen by the next list (kept lists included)', async () => {
+      const shown = async (only?: { ownerKeyId?: string; id?: string }) =>
+        (await listSessionListings(store.db, only)).map((l) => `${l.id}:${l.status}:${l.meName ?? '-'}`);
+      const later = Date.now() + 1_000_000; // created after every other session here, so listed last
+      await createSession(store.db, { id: 'list-a', ownerKeyId: alice.id }, later);
+      await createSession(store.db, { id: 'list-b', ownerKeyId: bob.id }, later + 1);
+      const before = await shown();
+      assert.deepEqual(before.slice(-2), ['list-a:STOPPED:-', 'list-b:STOPPED:-']);
+      assert.deepEqual(await shown(), before, 'a second read answers the same');
+      assert.deepEqual(await shown({ id: 'list-b' }), ['list-b:STOPPED:-']);
+      assert.ok((await shown({ ownerKeyId: bob.id })).every((l) => !l.startsWith('list-a:')));
+
+      await setSessionStatus(store.db, 'list-a', 'WORKING');
+      await updateSession(store.db, 'list-b', { meName: 'Bee' });
+      assert.deepEqual((await shown()).slice(-2), ['list-a:WORKING:-', 'list-b:STOPPED:Bee']);
+
+      await assert.rejects(
+        transaction(store.db, async (trx) => {
+          await setSessionStatus(trx, 'list-a', 'FAILED');
+          throw new Error('rolled back');
+        }),
+        /rolled back/,
+      );
+      assert.deepEqual((await shown()).slice(-2), ['list-a:WORKING:-', 'list-b:STOPPED:Bee'], 'a rolled-back write is not shown');
+
+      await transaction(store.db, async (trx) => {
+        await setSessionStatus(trx, 'list-a', 'LOGGED_OUT');
+        await createSession(trx, { id: 'list-c', ownerKeyId: alice.id }, later + 2);
+        // PostgreSQL reads on another connection meanwhile, before the commit; SQLite's one connection waits for it.
+        if (dialect === 'postgres') assert.deepEqual((await shown()).slice(-2), ['list-a:WORKING:-', 'list-b:STOPPED:Bee']);
+      });
+      assert.deepEqual((await shown()).slice(-3), ['list-a:LOGGED_OUT:-', 'list-b:STOPPED:Bee', 'list-c:STOPPED:-']);
+      await deleteSession(store.db, 'list-b');
+      assert.deepEqual((await shown()).slice(-2), ['list-a:LOGGED_OUT:-', 'list-c:STOPPED:-']);
     });
 
     it('deletes a session with its auth state', async () => {
