@@ -35,14 +35,17 @@ export async function settleGarbage(child: ChildProcess, seconds = 10): Promise<
 }
 
 /**
- * The compiled gateway started as `npm start` starts it (bin/waygate, with its allocator setting), its Node flags
- * in NODE_OPTIONS: --expose-gc and the hook settleGarbage signals, and BENCH_GATEWAY_NODE_ARGS, more flags for
- * the gateway process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * The compiled gateway started as `npm start` starts it (bin/waygate, with its allocator setting): --expose-gc and
+ * the hook settleGarbage signals in NODE_OPTIONS, and BENCH_GATEWAY_NODE_ARGS, more flags for the gateway process
+ * (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses), through the launcher's WAYGATE_NODE_ARGS.
  */
 export function gatewayLaunch(): Required<Launch> {
   const gcHook = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url));
-  const extra = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return { command: 'bin/waygate', args: ['start'], env: { NODE_OPTIONS: ['--expose-gc', `--import=${gcHook}`, ...extra].join(' ') } };
+  return {
+    command: 'bin/waygate',
+    args: ['start'],
+    env: { NODE_OPTIONS: `--expose-gc --import=${gcHook}`, WAYGATE_NODE_ARGS: process.env.BENCH_GATEWAY_NODE_ARGS ?? '' }
+  };
 }
 
 export class BenchGateway {
@@ -132,11 +135,11 @@ export class BenchGateway {
     return result.messageId;
   }
 
-  /** A gauge from /metrics (prom-client's default process metrics). */
+  /** A gauge from /metrics (prom-client's default process metrics), labels included: `name{label="value"}`. */
   async metric(name: string): Promise<number> {
     const response = await fetch(`${this.url}/metrics`, { headers: { 'x-warest-api-key': ADMIN_KEY }, signal: AbortSignal.timeout(30_000) });
     const text = await response.text();
-    const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
+    const value = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1];
     if (value === undefined) throw new Error(`/metrics has no ${name} (${response.status})`);
     return Number(value);
   }

@@ -49,21 +49,34 @@ export interface Launch {
   env?: Record<string, string>;
 }
 
+/** pino's level for errors: a child's log lines at or above it are passed on, so a failed run says why. */
+const PINO_ERROR = 50;
+
 /**
  * Starts the program and resolves with the first JSON line on its stdout that `ready` accepts; later lines are
- * read and dropped (the pipe must keep flowing). Rejects if the process exits or stays silent for `timeoutMs`.
+ * read and dropped (the pipe must keep flowing) except the first pino error of each kind, which goes to stderr
+ * marked with whose it is (a 515 after pairing is one), as does an exit nobody asked for. Rejects if the process
+ * exits or stays silent for `timeoutMs`.
  */
 export async function startJsonChild({ command = process.execPath, args, env = {} }: Launch, ready: (line: any) => boolean, what: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; line: any }> {
   const child = own(spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   forwardStderr(child, what);
   const line = new Promise<any>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
+    const errorsShown = new Set<string>();
     lines.on('line', (text) => {
       if (!text.startsWith('{')) return;
       const entry = JSON.parse(text);
       if (ready(entry)) resolve(entry);
+      if (entry.level >= PINO_ERROR && !errorsShown.has(entry.msg)) {
+        errorsShown.add(entry.msg);
+        process.stderr.write(`[${what}] ${entry.msg}${entry.err ? `: ${entry.err.message ?? entry.err}` : ''} (the first such error; others like it are not shown)\n`);
+      }
     });
-    child.once('exit', (code, signal) => reject(new Error(`${what} exited (${code ?? signal}) before it was ready`)));
+    child.once('exit', (code, signal) => {
+      reject(new Error(`${what} exited (${code ?? signal}) before it was ready`));
+      if (code !== 0 && signal !== 'SIGTERM') process.stderr.write(`[${what}] exited (${code ?? signal})\n`);
+    });
   });
   try {
     return { child, line: await withTimeout(line, timeoutMs, `${what} to start`) };

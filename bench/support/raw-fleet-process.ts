@@ -5,7 +5,7 @@
 import { generateMessageIDV2, type BinaryNode, type WASocket } from 'baileys';
 import { RawClient, trustSandbox } from '../../test/support/raw-client.js';
 import { okJson } from './http-json.js';
-import { wallMs, withTimeout } from './wall-clock.js';
+import { pollUntil, wallMs, withTimeout } from './wall-clock.js';
 
 const { FLEET_WS_URL, FLEET_CONTROL_URL, FLEET_TRUST_ROOT } = process.env;
 if (!FLEET_WS_URL || !FLEET_CONTROL_URL || !FLEET_TRUST_ROOT) throw new Error('FLEET_WS_URL, FLEET_CONTROL_URL and FLEET_TRUST_ROOT are required');
@@ -18,6 +18,8 @@ const ACK_TIMEOUT_MS = 15_000; // the gateway's default WAYGATE_SEND_TIMEOUT_MS
 const LINK_BATCH = 10;
 
 const clients: RawClient[] = [];
+/** sends that failed on a closed connection and went again after the client reconnected */
+let reconnects = 0;
 const upsertedAt = new Map<string, number>();
 const awaitedAcks = new Map<string, { resolve(): void; reject(error: Error): void }>();
 const socketsWithAckListener = new WeakSet<WASocket>();
@@ -39,7 +41,23 @@ function serverAck(id: string): Promise<void> {
   return withTimeout(acked, ACK_TIMEOUT_MS, `the server ack of ${id}`).finally(() => awaitedAcks.delete(id));
 }
 
+const SEND_ATTEMPTS = 3;
+
+/** What an application does when a send fails on a closed connection: wait for the client to reconnect, send again. */
 async function sendAndAwaitAck(client: RawClient, to: string, text: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const sock = client.sock;
+    try {
+      return await sendOnce(client, to, text);
+    } catch (error) {
+      if (attempt === SEND_ATTEMPTS || !/Connection Closed|Connection was lost/.test(String(error))) throw error;
+      reconnects++;
+      await pollUntil(async () => (client.sock !== sock && client.connection === 'open') || undefined, { what: 'a raw client to reconnect', timeoutMs: 60_000, intervalMs: 100 });
+    }
+  }
+}
+
+async function sendOnce(client: RawClient, to: string, text: string): Promise<void> {
   const sock = client.sock!;
   listenForAcks(sock);
   const id = generateMessageIDV2(sock.user?.id);
@@ -53,7 +71,7 @@ async function sendAndAwaitAck(client: RawClient, to: string, text: string): Pro
 /** Creates the account and has its phone scan a new client's QR; the client is not open yet. */
 async function pair(phone: string): Promise<RawClient> {
   await okJson(`${FLEET_CONTROL_URL}/sandbox/v1/accounts`, 'POST', { phone, name: `Raw ${phone}` });
-  const client = new RawClient(FLEET_WS_URL!);
+  const client = new RawClient(FLEET_WS_URL!, { reconnect: true });
   client.start();
   await okJson(`${FLEET_CONTROL_URL}/sandbox/v1/accounts/${phone}/link`, 'POST', { qr: await client.waitForQr() });
   return client;
@@ -82,13 +100,18 @@ const commands = {
     forgetEvents();
   },
 
-  /** Client i sends `perClient` texts to recipients[i], one at a time; the clients run in parallel. */
-  async sendTexts({ recipients, perClient, tag }: { recipients: string[]; perClient: number; tag: string }): Promise<void> {
-    if (recipients.length > clients.length) throw new Error(`${recipients.length} senders asked for, ${clients.length} linked`);
+  /**
+   * Client `first + i` sends `perClient` texts to recipients[i], one at a time; the clients run in parallel. Resolves with the
+   * number of sends that went again after their client reconnected.
+   */
+  async sendTexts({ recipients, first, perClient, tag }: { recipients: string[]; first: number; perClient: number; tag: string }): Promise<number> {
+    if (first + recipients.length > clients.length) throw new Error(`senders ${first}–${first + recipients.length - 1} asked for, ${clients.length} linked`);
     forgetEvents();
+    const before = reconnects;
     await Promise.all(recipients.map(async (to, i) => {
-      for (let n = 0; n < perClient; n++) await sendAndAwaitAck(clients[i]!, to, `${tag} ${n}`);
+      for (let n = 0; n < perClient; n++) await sendAndAwaitAck(clients[first + i]!, to, `${tag} ${n}`);
     }));
+    return reconnects - before;
   },
 
   /**

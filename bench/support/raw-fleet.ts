@@ -62,6 +62,9 @@ class FleetProcess {
 }
 
 export class RawFleet {
+  /** sends that failed on a closed connection and went again once their client had reconnected (as an app does) */
+  resends = 0;
+
   private constructor(
     private readonly sandbox: SandboxEndpoints,
     private readonly processes: FleetProcess[]
@@ -99,18 +102,23 @@ export class RawFleet {
     }
   }
 
-  /** Client i (in link order) sends `perClient` texts to recipients[i], each awaited to the server ack; clients in parallel. */
-  async sendTexts(recipients: string[], perClient: number, tag: string): Promise<void> {
+  /**
+   * Client `from + i` (in link order) sends `perClient` texts to recipients[i], each awaited to the server ack;
+   * clients in parallel. A send that fails on a closed connection goes again once its client has reconnected
+   * (counted in `resends`).
+   */
+  async sendTexts(recipients: string[], perClient: number, tag: string, from = 0): Promise<void> {
     const linked = this.processes.reduce((sum, p) => sum + p.clients, 0);
-    if (recipients.length > linked) throw new Error(`${recipients.length} senders asked for, ${linked} linked`);
-    let first = 0;
-    const sends: Promise<void>[] = [];
+    if (from + recipients.length > linked) throw new Error(`senders ${from}–${from + recipients.length - 1} asked for, ${linked} linked`);
+    const sends: Promise<number>[] = [];
+    let start = 0;
     for (const p of this.processes) {
-      const mine = recipients.slice(first, first + p.clients);
-      first += p.clients;
-      if (mine.length > 0) sends.push(p.call('sendTexts', { recipients: mine, perClient, tag }, 300_000));
+      const first = Math.max(from, start);
+      const end = Math.min(from + recipients.length, start + p.clients);
+      if (first < end) sends.push(p.call<number>('sendTexts', { recipients: recipients.slice(first - from, end - from), first: first - start, perClient, tag }, 300_000));
+      start += p.clients;
     }
-    await Promise.all(sends);
+    for (const resent of await Promise.all(sends)) this.resends += resent;
   }
 
   /** Links a client to `phone` (history set beforehand); resolves with ms from the QR posted to the whole history emitted. */

@@ -1,5 +1,6 @@
 // bin/waygate, the command `npm start` and the package's `waygate` bin run: it starts dist/main.js with the
-// arguments given and caps glibc's malloc arenas at two unless the operator set MALLOC_ARENA_MAX. A `node` that
+// arguments given (and the Node flags of WAYGATE_NODE_ARGS) and caps glibc's malloc arenas at two unless the
+// operator set MALLOC_ARENA_MAX. A `node` that
 // reports what it was started with stands in for Node on the PATH, so this needs no build.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +16,7 @@ writeFileSync(join(scratch, 'node'), '#!/bin/sh\nprintf "%s\\n" "MALLOC_ARENA_MA
 chmodSync(join(scratch, 'node'), 0o755);
 
 function run(command: string, env: Record<string, string> = {}): string[] {
-  const { MALLOC_ARENA_MAX: _, ...inherited } = process.env;
+  const { MALLOC_ARENA_MAX: _, WAYGATE_NODE_ARGS: __, ...inherited } = process.env;
   return execFileSync(command, ['start', '--sandbox'], { env: { ...inherited, ...env, PATH: `${scratch}:${process.env.PATH}` }, encoding: 'utf8' }).trim().split('\n');
 }
 
@@ -28,6 +29,10 @@ describe('bin/waygate', () => {
 
   it("keeps the operator's MALLOC_ARENA_MAX", () => {
     assert.equal(run(launcher, { MALLOC_ARENA_MAX: '8' })[0], 'MALLOC_ARENA_MAX=8');
+  });
+
+  it('puts the Node flags of WAYGATE_NODE_ARGS before the script, one per word', () => {
+    assert.deepEqual(run(launcher, { WAYGATE_NODE_ARGS: '--cpu-prof  --cpu-prof-dir=/tmp/prof' }).slice(1), ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', entry, 'start', '--sandbox']);
   });
 
   it('finds dist/ through a symlink, as npm links a bin into node_modules/.bin', () => {

@@ -39,6 +39,8 @@ export async function mediaDownloadOptions(caPem: string): Promise<{ options: Re
 
 export interface RawClientOptions {
   restartOn515?: boolean;
+  /** reconnect after any close but a logout, as Baileys' own example does (a fleet under load loses keep-alives) */
+  reconnect?: boolean;
   /** PEM of the sandbox media host's certificate, to upload media */
   mediaCaPem?: string;
   /** group metadata the client would otherwise query before each group send */
@@ -87,6 +89,8 @@ export class RawClient extends EventEmitter {
   sock: WASocket | undefined;
   readonly events: { event: EventName; data: any; at: number }[] = [];
   lastDisconnect: number | undefined;
+  /** the last `connection` state the socket reported */
+  connection: 'connecting' | 'open' | 'close' | undefined;
   private stopped = false;
 
   constructor(
@@ -119,10 +123,12 @@ export class RawClient extends EventEmitter {
         this.emit(event, data);
       }
       const update = events['connection.update'];
+      if (update?.connection) this.connection = update.connection;
       if (update?.connection === 'close') {
         const code = (update.lastDisconnect?.error as any)?.output?.statusCode;
         this.lastDisconnect = code;
-        if (code === DisconnectReason.restartRequired && this.options.restartOn515 !== false && !this.stopped) this.start();
+        const restart = code === DisconnectReason.restartRequired ? this.options.restartOn515 !== false : this.options.reconnect && code !== DisconnectReason.loggedOut;
+        if (restart && !this.stopped) this.start();
       }
     });
     return sock;
