@@ -2,6 +2,7 @@
 // a sandbox process; with the API calls a messaging benchmark needs: link sessions by QR, point their webhooks
 // at a receiver, send texts, read metrics.
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { okJson, requestJson, type Answer } from './http-json.js';
 import { startJsonChild, stopChild, type Launch } from './processes.js';
@@ -49,6 +50,9 @@ export function gatewayLaunch(): Required<Launch> {
 }
 
 export class BenchGateway {
+  /** sends that failed on the connection and went again with their Idempotency-Key */
+  resends = 0;
+
   private constructor(
     readonly child: ChildProcess,
     readonly url: string
@@ -86,8 +90,8 @@ export class BenchGateway {
     return this.child.pid!;
   }
 
-  api(method: string, path: string, body?: unknown): Promise<Answer> {
-    return requestJson(`${this.url}${path}`, method, body, { 'x-warest-api-key': ADMIN_KEY });
+  api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    return requestJson(`${this.url}${path}`, method, body, { 'x-warest-api-key': ADMIN_KEY, ...headers });
   }
 
   async ok(method: string, path: string, body?: unknown): Promise<any> {
@@ -124,11 +128,27 @@ export class BenchGateway {
     );
   }
 
-  /** A text through the API; resolves with its message id once the answer confirms it (sent, or queued if async). */
+  /**
+   * A text through the API; resolves with its message id once the answer confirms it (sent, or queued if async).
+   * A request that fails on the connection goes once more with the same Idempotency-Key, as a careful client does:
+   * a reused keep-alive connection the server is closing just then resets (ECONNRESET), and the gateway answers a
+   * repeated key as it answered (or is answering) the first request, sending nothing twice. Counted in `resends`.
+   */
   async sendText(sessionId: string, to: string, message: string, async: boolean): Promise<string> {
-    const answer = await this.api('POST', `/api/v1/messages/send/text${async ? '?async=true' : ''}`, { sessionId, to, message });
+    const path = `/api/v1/messages/send/text${async ? '?async=true' : ''}`;
+    const body = { sessionId, to, message };
+    const key = { 'idempotency-key': randomUUID() };
+    let retried = false;
+    const answer = await this.api('POST', path, body, key).catch((error: unknown) => {
+      if (!(error instanceof TypeError && error.message === 'fetch failed')) throw error;
+      retried = true;
+      this.resends += 1;
+      return this.api('POST', path, body, key);
+    });
     const result = answer.body?.results?.[0];
-    const confirmed = async ? answer.status === 202 && result?.state !== 'failed' : answer.status === 200 && result?.state === 'sent';
+    // A retry that meets the first request still waiting for its ack is answered "queued": it will be sent.
+    const queuedOnRetry = retried && answer.status === 202 && result?.state === 'queued';
+    const confirmed = async ? answer.status === 202 && result?.state !== 'failed' : (answer.status === 200 && result?.state === 'sent') || queuedOnRetry;
     if (!confirmed || !result?.messageId) {
       throw new Error(`send/text ${async ? '(async) ' : ''}from ${sessionId} to ${to} → ${answer.status} ${JSON.stringify(answer.body)}`);
     }

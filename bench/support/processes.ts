@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 import { withTimeout } from './wall-clock.js';
 
 const running = new Set<ChildProcess>();
+/** children stopChild is stopping: their exit is asked for, not news */
+const stopping = new WeakSet<ChildProcess>();
 
 function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
@@ -75,7 +77,7 @@ export async function startJsonChild({ command = process.execPath, args, env = {
     });
     child.once('exit', (code, signal) => {
       reject(new Error(`${what} exited (${code ?? signal}) before it was ready`));
-      if (code !== 0 && signal !== 'SIGTERM') process.stderr.write(`[${what}] exited (${code ?? signal})\n`);
+      if (!stopping.has(child) && code !== 0) process.stderr.write(`[${what}] exited (${code ?? signal})\n`);
     });
   });
   try {
@@ -95,6 +97,7 @@ export function forkTs(modulePath: string, env: Record<string, string>): ChildPr
 export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
   if (hasExited(child)) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  stopping.add(child);
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
