@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { okJson, requestJson, type Answer } from './http-json.js';
+import { isConnectionFailure, okJson, requestJson, type Answer } from './http-json.js';
 import { startJsonChild, stopChild, type Launch } from './processes.js';
 import { pollUntil } from './wall-clock.js';
 
@@ -140,7 +140,7 @@ export class BenchGateway {
     const key = { 'idempotency-key': randomUUID() };
     let retried = false;
     const answer = await this.api('POST', path, body, key).catch((error: unknown) => {
-      if (!(error instanceof TypeError && error.message === 'fetch failed')) throw error;
+      if (!isConnectionFailure(error)) throw error;
       retried = true;
       this.resends += 1;
       return this.api('POST', path, body, key);

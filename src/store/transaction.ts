@@ -6,6 +6,12 @@ import type { Database, Db } from './database.js';
 type Hook = () => void;
 
 const commitHooks = new WeakMap<Transaction<Database>, Hook[]>();
+const openedOn = new WeakMap<Transaction<Database>, Db>();
+
+/** The database a transaction from `transaction()` was opened on; `db` itself when it is not a transaction. */
+export function databaseOf(db: Db): Db {
+  return db.isTransaction ? (openedOn.get(db as Transaction<Database>) ?? db) : db;
+}
 
 /**
  * Runs `fn` in a transaction and commits if it resolves, rolls back if it throws. Given a transaction
@@ -17,6 +23,7 @@ export async function transaction<T>(db: Db, fn: (trx: Transaction<Database>) =>
   const hooks: Hook[] = [];
   const result = await db.transaction().execute((trx) => {
     commitHooks.set(trx, hooks);
+    openedOn.set(trx, db);
     return fn(trx);
   });
   for (const hook of hooks) hook();

@@ -9,7 +9,7 @@ import type { SentMessage } from '../../engine/types.js';
 import { appendEvent } from '../../events/outbox.js';
 import type { Db } from '../../store/database.js';
 import { advanceMessageStatus, insertMessage, markMessageSent } from '../../store/repos/messages.js';
-import { nextOutbound, sessionsWithQueuedSends, setOutboundState, type OutboundMessageRow } from '../../store/repos/outbound.js';
+import { sessionsWithQueuedSends, takeNextOutbound, setOutboundState, type OutboundMessageRow } from '../../store/repos/outbound.js';
 import { getSession } from '../../store/repos/sessions.js';
 import { transaction } from '../../store/transaction.js';
 import { hydrateContent, parseSend, sendOptions, type StoredSend } from './stored-send.js';
@@ -116,7 +116,7 @@ export class SendQueue {
     while (!this.stopped) {
       const engine = this.options.workingEngine(sessionId);
       if (!engine) return; // kicked again when the session is WORKING
-      const row = await nextOutbound(this.options.db, sessionId);
+      const row = await takeNextOutbound(this.options.db, sessionId);
       if (!row) return;
       if (row.expires_at < Date.now()) {
         await this.fail(row, `not sent within WAYGATE_SEND_QUEUE_TTL (the session was not connected, or WhatsApp did not acknowledge it)`);
@@ -126,8 +126,6 @@ export class SendQueue {
       pacing ??= await this.pacingOf(sessionId);
       await this.pace(sessionId, pacing);
       if (send.presence) await this.showPresence(engine, row.chat_jid, send.presence);
-      const attempts = row.attempts + 1;
-      await setOutboundState(this.options.db, sessionId, row.id, { state: 'sending', attempts });
       try {
         const content = await hydrateContent(send.content, this.options.readMedia);
         const sent = await engine.messages.send(row.chat_jid, content, sendOptions(row.id, send));
@@ -139,9 +137,9 @@ export class SendQueue {
           await setOutboundState(this.options.db, sessionId, row.id, { state: 'queued' });
           return;
         }
-        if (err instanceof EngineTimeoutError && attempts < (this.options.maxAttempts ?? 5)) {
+        if (err instanceof EngineTimeoutError && row.attempts < (this.options.maxAttempts ?? 5)) {
           // No ack: it may have gone out. The same id goes again; recipients keep one message per id.
-          this.options.logger.warn({ sessionId, messageId: row.id, attempts }, 'no server ack for a send; it will be sent again with the same id');
+          this.options.logger.warn({ sessionId, messageId: row.id, attempts: row.attempts }, 'no server ack for a send; it will be sent again with the same id');
           await setOutboundState(this.options.db, sessionId, row.id, { state: 'queued' });
           await sleep(this.options.retryDelayMs ?? 2_000);
           continue;

@@ -31,6 +31,9 @@ export function toEngineError(error: unknown, operation: string, timeoutMs: numb
   return new EngineRemoteError(status, error.message, operation);
 }
 
+/** Why a command's signal aborts: a constant, because abort() without a reason builds a DOMException and its stack trace on every command. */
+const COMMAND_OVER = new Error('the command is over');
+
 /**
  * Runs `call`, failing with EngineTimeoutError after `timeoutMs` and mapping Baileys errors. `call` gets a signal
  * that aborts once the command is over (answered, failed or timed out), to release what it waits on.
@@ -48,7 +51,7 @@ export async function remoteCall<T>(operation: string, timeoutMs: number, call: 
     throw error instanceof EngineTimeoutError ? error : toEngineError(error, operation, timeoutMs);
   } finally {
     clearTimeout(timer);
-    over.abort();
+    over.abort(COMMAND_OVER);
   }
 }
 

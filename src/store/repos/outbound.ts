@@ -75,15 +75,25 @@ export async function enqueueMessages(db: Db, sessionId: string, requestId: stri
     .execute();
 }
 
-/** The oldest unsettled message of a session: queued, or left `sending` by a crash (sent again with its id). */
-export async function nextOutbound(db: Db, sessionId: string): Promise<OutboundMessageRow | undefined> {
+/**
+ * Takes the session's oldest unsettled message for an attempt: marks it `sending` and counts the attempt, in one
+ * statement. A message is unsettled while `queued`, or `sending` when a crash left it so (it goes again with its id).
+ * @returns the message as marked, or undefined when the queue is empty.
+ */
+export async function takeNextOutbound(db: Db, sessionId: string): Promise<OutboundMessageRow | undefined> {
   return db
-    .selectFrom('outbound_messages')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .where('state', 'in', ['queued', 'sending'])
-    .orderBy('seq')
-    .limit(1)
+    .updateTable('outbound_messages')
+    .set((eb) => ({ state: 'sending' as const, attempts: eb('attempts', '+', 1) }))
+    .where('seq', '=', (eb) =>
+      eb
+        .selectFrom('outbound_messages')
+        .select('seq')
+        .where('session_id', '=', sessionId)
+        .where('state', 'in', ['queued', 'sending'])
+        .orderBy('seq')
+        .limit(1)
+    )
+    .returningAll()
     .executeTakeFirst();
 }
 

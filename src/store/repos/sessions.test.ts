@@ -146,6 +146,37 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual((await shown()).slice(-2), ['list-a:LOGGED_OUT:-', 'list-c:STOPPED:-']);
     });
 
+    it('reads a session as last written (kept reads included): a transaction its own writes, a rolled-back write never', async () => {
+      const status = async (db = store.db) => (await getSession(db, 'kept'))?.status;
+      assert.equal(await status(), undefined);
+      await createSession(store.db, { id: 'kept', ownerKeyId: alice.id });
+      assert.equal(await status(), 'STOPPED', 'a session created after it was missing');
+      assert.equal(await status(), 'STOPPED', 'a second read answers the same');
+      await setSessionStatus(store.db, 'kept', 'WORKING');
+      assert.equal(await status(), 'WORKING');
+
+      await assert.rejects(
+        transaction(store.db, async (trx) => {
+          await setSessionStatus(trx, 'kept', 'FAILED');
+          assert.equal(await status(trx), 'FAILED', 'the transaction reads its own write');
+          throw new Error('rolled back');
+        }),
+        /rolled back/,
+      );
+      assert.equal(await status(), 'WORKING', 'a rolled-back write is not read');
+
+      await transaction(store.db, async (trx) => {
+        assert.equal(await status(trx), 'WORKING', 'a transaction reads what is committed');
+        await updateSession(trx, 'kept', { meName: 'Kay', status: 'LOGGED_OUT' });
+      });
+      const read = await getSession(store.db, 'kept');
+      assert.equal(read?.status, 'LOGGED_OUT');
+      assert.equal(read?.meName, 'Kay');
+      assert.throws(() => ((read as { status: string }).status = 'WORKING'), TypeError, 'a kept read is shared, so it cannot be changed');
+      await deleteSession(store.db, 'kept');
+      assert.equal(await status(), undefined);
+    });
+
     it('deletes a session with its auth state', async () => {
       await saveCreds(store.db, 'bobs', '{"me":1}');
       assert.equal(await deleteSession(store.db, 'bobs'), true);

@@ -1,7 +1,7 @@
 // Repository for `sessions`: session records, their lifecycle status and webhook settings, mapped from
 // portable column types (0/1, JSON text) to a typed record.
 import type { Db } from '../database.js';
-import { afterCommit } from '../transaction.js';
+import { afterCommit, databaseOf } from '../transaction.js';
 import { DuplicateKeyError, ReferenceViolationError, isForeignKeyViolation, isUniqueViolation } from '../errors.js';
 import type { SessionRow, SessionRowUpdate, SessionStatus } from '../tables/sessions.js';
 
@@ -127,9 +127,24 @@ export async function createSession(db: Db, input: NewSession, now = Date.now())
   return toSession(row);
 }
 
+/**
+ * One session, as last read: kept per database (a transaction's reads share its database's) like the listings
+ * below, since every send and every event asks for its session (a quarter of the queries of a text sent). Frozen:
+ * callers share it. A read inside a transaction is not kept, as the transaction may yet roll back.
+ */
 export async function getSession(db: Db, id: string): Promise<Session | undefined> {
+  const database = databaseOf(db);
+  const kept = keptSessions.get(database);
+  if (kept?.writes === writes && kept.byId.has(id)) return kept.byId.get(id);
+  const readAt = writes;
   const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toSession(row);
+  const session = row && Object.freeze(toSession(row));
+  if (!db.isTransaction && writes === readAt) {
+    const current = keptSessions.get(database);
+    const byId = current?.writes === readAt ? current.byId : new Map<string, Session | undefined>();
+    keptSessions.set(database, { writes: readAt, byId: byId.set(id, session) });
+  }
+  return session;
 }
 
 export async function listSessionsByOwner(db: Db, ownerKeyId: string): Promise<Session[]> {
@@ -161,6 +176,7 @@ type OwnedListing = SessionListing & Pick<Session, 'ownerKeyId'>;
  * when another node writes.
  */
 const keptListings = new WeakMap<Db, { writes: number; listings: OwnedListing[] }>();
+const keptSessions = new WeakMap<Db, { writes: number; byId: Map<string, Session | undefined> }>();
 let writes = 0;
 
 function sessionsWritten(db: Db): void {
