@@ -7,7 +7,8 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   invites: () => import('./invites.js'),
   reliability: () => import('./reliability.js'),
   messages: () => import('./messages.js'),
-  chats: () => import('./chats.js')
+  chats: () => import('./chats.js'),
+  webhooks: () => import('./webhooks.js')
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

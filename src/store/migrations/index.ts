@@ -9,6 +9,7 @@ import * as messaging from './2026-12-05-messaging.js';
 import * as webhookActions from './2026-12-05-webhook-actions.js';
 import * as chats from './2026-12-06-chats.js';
 import * as sessionListOrder from './2026-12-07-session-list-order.js';
+import * as webhookUnsettledLanes from './2026-12-08-webhook-unsettled-lanes.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-05-webhook-actions': webhookActions,
   '2026-12-06-chats': chats,
   '2026-12-07-session-list-order': sessionListOrder,
+  '2026-12-08-webhook-unsettled-lanes': webhookUnsettledLanes,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

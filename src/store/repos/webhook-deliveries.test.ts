@@ -158,6 +158,33 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(await claimDelivery(store.db, stale, lease(9000), 30), false);
     });
 
+    it('finds the head of every lane with work, across sessions and URLs, passing over lanes with none', async () => {
+      const C = 'http://c.test/hook';
+      for (const [i, [id, sessionId]] of [['a1', 'a'], ['a2', 'a'], ['b1', 'b'], ['c1', 'c'], ['c2', 'c']].entries()) {
+        await insertEvent(store.db, { id: id!, sessionId: sessionId!, event: 'call', payload: {}, createdAt: 2000 + i });
+      }
+      await enqueueDeliveries(store.db, { eventId: 'a1', sessionId: 'a', urls: [A, B] }, 10);
+      await enqueueDeliveries(store.db, { eventId: 'a2', sessionId: 'a', urls: [A, C] }, 10);
+      await enqueueDeliveries(store.db, { eventId: 'b1', sessionId: 'b', urls: [A, B, C] }, 10);
+      await enqueueDeliveries(store.db, { eventId: 'c1', sessionId: 'c', urls: [B] }, 10);
+      await enqueueDeliveries(store.db, { eventId: 'c2', sessionId: 'c', urls: [B] }, 10);
+      const settleTarget = async (eventId: string, url: string) => {
+        const [target] = (await listDeliveries(store.db, { eventId, limit: 5 })).filter((d) => d.url === url);
+        assert.equal(await claimDelivery(store.db, target!, lease(9000), 50), true);
+        assert.equal(await recordDeliveryOutcome(store.db, target!.id, settled('delivered', 50), 50), true);
+      };
+      await settleTarget('a1', B);
+      for (const url of [A, B, C]) await settleTarget('b1', url);
+      const [c1] = await listDeliveries(store.db, { eventId: 'c1', limit: 1 });
+      assert.equal(await claimDelivery(store.db, c1!, lease(9000), 60), true);
+
+      const heads = await listLaneHeads(store.db, { limit: 10 });
+      assert.deepEqual(
+        heads.map((h) => [h.sessionId, h.url, h.eventId, h.state]),
+        [['a', A, 'a1', 'pending'], ['a', C, 'a2', 'pending'], ['c', B, 'c1', 'in_flight']],
+      );
+    });
+
     it('lists the heads of one URL only, or in one state only', async () => {
       await enqueueDeliveries(store.db, { eventId: 'e1', sessionId: 's', urls: [A, B] }, 10);
       await claimDelivery(store.db, (await listLaneHeads(store.db, { url: B, limit: 1 }))[0]!, lease(9000), 20);

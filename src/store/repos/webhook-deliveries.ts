@@ -1,7 +1,7 @@
 // Repository for `webhook_deliveries`: the per-target delivery queue. Rows of one (session, url) form a
 // lane delivered in event order (the outbox `seq`); only a lane's head is ever eligible, which is what keeps
 // deliveries ordered and makes a backing-off head hold back the rest of its lane.
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database, Db } from '../database.js';
 import type { DeliveryState, WebhookDeliveriesTable, WebhookDeliveryRow } from '../tables/webhook-deliveries.js';
 
@@ -56,30 +56,73 @@ function toDelivery(row: WebhookDeliveryRow): WebhookDelivery {
 }
 
 /**
- * Whether row `d` heads its lane. A pending row waits for any row of its lane in flight and for every
- * unsettled row before it in event order; a row in flight (already under way, or a lease to retake) waits
+ * `ref` is pending or in flight, spelled with literals as the lane index's predicate is: the planners use a
+ * partial index only for a query whose terms they can match to it, and a bound parameter cannot be matched.
+ */
+function isUnsettled(ref: string) {
+  return sql<SqlBool>`${sql.ref(ref)} in ('pending', 'in_flight')`;
+}
+
+type Deliveries<Alias extends string> = Database & { [A in Alias]: WebhookDeliveriesTable };
+
+/** Whether d's lane holds a row in `state`, before d in event order when `beforeD`. */
+function laneOfDHolds(eb: ExpressionBuilder<Deliveries<'d'>, 'd'>, state: 'pending' | 'in_flight', beforeD: boolean) {
+  let rows = eb
+    .selectFrom('webhook_deliveries as o')
+    .select('o.id')
+    .whereRef('o.session_id', '=', 'd.session_id')
+    .whereRef('o.url', '=', 'd.url')
+    .where(isUnsettled('o.state'))
+    .where('o.state', '=', sql.lit(state));
+  if (beforeD) rows = rows.whereRef('o.event_seq', '<', 'd.event_seq');
+  return eb.exists(rows);
+}
+
+/**
+ * Whether row `d`, in `state`, heads its lane. A pending row waits for any row of its lane in flight and for
+ * every pending row before it in event order; a row in flight (already under way, or a lease to retake) waits
  * only for an earlier one in flight, so two rows in flight after a lost race can never block each other.
  */
-function isLaneHead(eb: ExpressionBuilder<Database & { d: WebhookDeliveriesTable }, 'd'>) {
-  return eb.not(
-    eb.exists(
-      eb
-        .selectFrom('webhook_deliveries as o')
-        .select('o.id')
-        .whereRef('o.session_id', '=', 'd.session_id')
-        .whereRef('o.url', '=', 'd.url')
-        .where('o.state', 'in', UNSETTLED)
-        .where((o) =>
-          o.or([
-            o.and([o('d.state', '=', 'pending'), o('o.state', '=', 'in_flight')]),
-            o.and([
-              o('o.event_seq', '<', o.ref('d.event_seq')),
-              o.or([o('d.state', '=', 'pending'), o('o.state', '=', 'in_flight')]),
-            ]),
-          ]),
-        ),
-    ),
-  );
+function headsItsLane(state: 'pending' | 'in_flight') {
+  return (eb: ExpressionBuilder<Deliveries<'d'>, 'd'>) =>
+    state === 'in_flight'
+      ? eb.not(laneOfDHolds(eb, 'in_flight', true))
+      : eb.and([eb.not(laneOfDHolds(eb, 'in_flight', false)), eb.not(laneOfDHolds(eb, 'pending', true))]);
+}
+
+/** `lanes`: a row naming a lane (session, url); `heads`: the lane heads found so far. */
+type Lanes = Database & { lanes: { session_id: string; url: string } };
+type Heads = Database & { heads: WebhookDeliveriesTable };
+
+/**
+ * The id of one unsettled row of the lane after the last head's in (session, url) order: a later url of the
+ * same session, else the first lane of a later session. Two seeks; a row-value comparison would let SQLite seek
+ * on the session alone and read the rest of the session's rows.
+ */
+function rowOfNextLane(eb: ExpressionBuilder<Heads, 'heads'>) {
+  const unsettled = () => eb.selectFrom('webhook_deliveries as o').select('o.id').where(isUnsettled('o.state'));
+  const sameSession = unsettled()
+    .whereRef('o.session_id', '=', 'heads.session_id')
+    .whereRef('o.url', '>', 'heads.url')
+    .orderBy('o.url')
+    .limit(1);
+  const laterSession = unsettled().whereRef('o.session_id', '>', 'heads.session_id').orderBy('o.session_id').orderBy('o.url').limit(1);
+  return eb.fn.coalesce(sameSession, laterSession);
+}
+
+/** The id of the lane's head: its earliest row in flight if any (see `headsItsLane`), else its earliest pending row. */
+function headOfLane(eb: ExpressionBuilder<Lanes, 'lanes'>) {
+  const earliest = (state: 'pending' | 'in_flight') =>
+    eb
+      .selectFrom('webhook_deliveries as h')
+      .select('h.id')
+      .whereRef('h.session_id', '=', 'lanes.session_id')
+      .whereRef('h.url', '=', 'lanes.url')
+      .where(isUnsettled('h.state'))
+      .where('h.state', '=', sql.lit(state))
+      .orderBy('h.event_seq')
+      .limit(1);
+  return eb.fn.coalesce(earliest('in_flight'), earliest('pending'));
 }
 
 /** Queues the event for each url, due now. A url that already has this event is left as it is. */
@@ -118,11 +161,35 @@ export async function listLaneHeads(
   db: Db,
   query: { excludeUrls?: readonly string[]; url?: string; state?: DeliveryState; limit: number },
 ): Promise<WebhookDelivery[]> {
+  // Walks the lanes that have unsettled rows, one index seek each (a loose index scan: neither dialect skips
+  // through an index on its own), then reads each lane's head by seek: O(lanes · log rows), whatever the backlog.
+  // Every step joins by primary key, so PostgreSQL never hashes the whole table to find a few heads.
   let heads = db
-    .selectFrom('webhook_deliveries as d')
-    .selectAll('d')
-    .where('d.state', 'in', query.state ? [query.state] : UNSETTLED)
-    .where(isLaneHead);
+    .withRecursive('heads', (qc) =>
+      qc
+        .selectFrom(
+          qc
+            .selectFrom('webhook_deliveries as o')
+            .select(['o.session_id', 'o.url'])
+            .where(isUnsettled('o.state'))
+            .orderBy('o.session_id')
+            .orderBy('o.url')
+            .limit(1)
+            .as('lanes'),
+        )
+        .innerJoin('webhook_deliveries as d', (join) => join.on((eb) => eb('d.id', '=', headOfLane(eb))))
+        .selectAll('d')
+        .unionAll(
+          qc
+            .selectFrom('heads')
+            .innerJoin('webhook_deliveries as lanes', (join) => join.on((eb) => eb('lanes.id', '=', rowOfNextLane(eb))))
+            .innerJoin('webhook_deliveries as d', (join) => join.on((eb) => eb('d.id', '=', headOfLane(eb))))
+            .selectAll('d'),
+        ),
+    )
+    .selectFrom('heads as d')
+    .selectAll('d');
+  if (query.state !== undefined) heads = heads.where('d.state', '=', query.state);
   if (query.url !== undefined) heads = heads.where('d.url', '=', query.url);
   if (query.excludeUrls?.length) heads = heads.where('d.url', 'not in', query.excludeUrls);
   const rows = await heads.orderBy('d.next_attempt_at').orderBy('d.event_seq').limit(query.limit).execute();
@@ -134,7 +201,7 @@ export async function countUnsettledDeliveries(db: Db): Promise<number> {
   const row = await db
     .selectFrom('webhook_deliveries')
     .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
-    .where('state', 'in', UNSETTLED)
+    .where(isUnsettled('state'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
@@ -157,7 +224,7 @@ export async function claimDelivery(
     .where('d.id', '=', head.id)
     .where('d.state', '=', head.state)
     .where('d.next_attempt_at', '=', head.nextAttemptAt)
-    .where(isLaneHead)
+    .where(headsItsLane(head.state as 'pending' | 'in_flight'))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
@@ -192,6 +259,7 @@ export async function releaseLeases(db: Db, owner: string, now = Date.now()): Pr
   const result = await db
     .updateTable('webhook_deliveries')
     .set({ state: 'pending', next_attempt_at: now, lease_owner: null, updated_at: now })
+    .where(isUnsettled('state'))
     .where('state', '=', 'in_flight')
     .where('lease_owner', '=', owner)
     .executeTakeFirst();
@@ -207,6 +275,7 @@ export async function expediteDeliveries(db: Db, url: string, now = Date.now()):
   const result = await db
     .updateTable('webhook_deliveries')
     .set({ next_attempt_at: now, updated_at: now })
+    .where(isUnsettled('state'))
     .where('state', '=', 'pending')
     .where('url', '=', url)
     .where('next_attempt_at', '>', now)

@@ -1,8 +1,8 @@
 // Row type of `webhook_deliveries`: the delivery queue, one row per (event, target URL).
 //
 // A separate table rather than columns on `outbox`: one event can have several targets, each with its own
-// attempts and backoff; the outbox stays append-only; and the dispatcher's hot query scans a small
-// queue indexed by state instead of the whole event log.
+// attempts and backoff; the outbox stays append-only; and the dispatcher's hot query seeks lane heads in an
+// index of the unsettled rows instead of scanning the whole event log.
 import type { Generated, Insertable, Selectable } from 'kysely';
 
 export const DELIVERY_STATES = ['pending', 'in_flight', 'delivered', 'failed', 'dead'] as const;
