@@ -82,6 +82,8 @@ interface Settings {
 }
 
 const DAY_MS = 86_400_000;
+/** Most lane heads one scan keeps for the attempts that follow. */
+const READY_HEADS = 256;
 
 /** Each attempt in flight listens to it until the attempt ends, so more listeners than Node's warning level of 10 are normal. */
 function shutdownController(): AbortController {
@@ -105,6 +107,12 @@ export class WebhookDispatcher {
   #leasesReleased: Promise<void> = Promise.resolve();
   #pump: Promise<void> | undefined;
   #pumpAgain = false;
+  /**
+   * Due lane heads from the last scan, soonest first, not taken yet: attempts that end take from here, so a
+   * backlog over many lanes is not walked again for every one. Anything else that wakes the pump scans again.
+   */
+  #ready: WebhookDelivery[] = [];
+  #rescan = true;
   #wakeTimer: NodeJS.Timeout | undefined;
   #wakeAt = Infinity;
   #intervals: NodeJS.Timeout[] = [];
@@ -180,8 +188,9 @@ export class WebhookDispatcher {
     }
   }
 
-  #wake(): void {
+  #wake(rescan = true): void {
     if (!this.#running) return;
+    if (rescan) this.#rescan = true;
     if (this.#pump) {
       this.#pumpAgain = true;
       return;
@@ -230,12 +239,20 @@ export class WebhookDispatcher {
         const [head] = await listLaneHeads(this.#db, { url, state: 'pending', limit: 1 });
         if (head && (await this.#claim(head, now))) launched += 1;
       }
-      const heads = await listLaneHeads(this.#db, { excludeUrls: this.#breaker.openUrls(), limit: free - launched });
-      for (const head of heads) {
+      if (this.#rescan || this.#ready.length === 0) {
+        this.#rescan = false;
+        const limit = Math.max(free - launched, READY_HEADS);
+        this.#ready = await listLaneHeads(this.#db, { excludeUrls: this.#breaker.openUrls(), limit });
+      }
+      while (launched < free && this.#ready.length > 0) {
+        const head = this.#ready[0]!;
         if (head.nextAttemptAt > now) {
+          // Nothing after it is due either; the next wake scans again rather than wait on what was read here.
           this.#wakeLater(head.nextAttemptAt);
+          this.#ready = [];
           break;
         }
+        this.#ready.shift();
         if (this.#inFlight.has(head.id) || this.#breaker.isOpen(head.url)) continue;
         if (await this.#claim(head, now)) launched += 1;
       }
@@ -276,7 +293,7 @@ export class WebhookDispatcher {
       })
       .finally(() => {
         this.#inFlight.delete(delivery.id);
-        this.#wake();
+        this.#wake(false);
       });
     this.#inFlight.set(delivery.id, task);
   }

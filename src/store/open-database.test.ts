@@ -9,6 +9,7 @@ import { openDatabase, type Store } from './open-database.js';
 import { getSetting, setSetting } from './repos/settings.js';
 import { TEST_DIALECTS, openTestStore } from './testing.js';
 import { afterCommit, transaction } from './transaction.js';
+import { TcpProxy } from '../../test/support/tcp-proxy.js';
 
 describe('sqlite: openDatabase', () => {
   it('creates <dataDir>/waygate.db in WAL mode with foreign keys on, and reopens it migrated', async () => {
@@ -117,6 +118,31 @@ describe('postgres: schemas', () => {
     } finally {
       await second.close();
       await first.close();
+    }
+  });
+});
+
+describe('postgres: a connection lost under a query', () => {
+  it('fails that query and nothing else: no uncaught error, and the store works again once the server is back', async () => {
+    const server = new URL(process.env.WAYGATE_TEST_PG || 'postgres://postgres@127.0.0.1:5432/test');
+    const proxy = await new TcpProxy(server.hostname, Number(server.port || 5432)).start();
+    const store = await openTestStore('postgres', proxy.port);
+    const uncaught: unknown[] = [];
+    const record = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', record);
+    try {
+      const slow = sql`select pg_sleep(5)`.execute(store.db);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await proxy.cut();
+      await assert.rejects(slow, /Connection terminated/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(uncaught, []);
+      await proxy.start();
+      assert.equal(await store.ping(), true);
+    } finally {
+      process.off('uncaughtException', record);
+      await proxy.start();
+      await store.close();
     }
   });
 });

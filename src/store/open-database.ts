@@ -37,8 +37,11 @@ async function postgresDialect(url: string, logger: Logger | undefined): Promise
       oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
   };
   const pool = new pg.Pool({ connectionString: url, types });
-  // An idle client losing its connection emits on the pool; unhandled, that would crash the process.
+  // A client losing its connection emits 'error'; unhandled, that would crash the process. The pool listens to
+  // its idle clients only, and a checked-out client emits it too (after failing its query, which its caller
+  // handles), so every client gets a listener of its own; the pool drops the broken client when it comes back.
   pool.on('error', (err) => logger?.error({ err }, 'postgres pool error'));
+  pool.on('connect', (client) => client.on('error', (err) => logger?.warn({ err }, 'postgres connection lost')));
   return new PostgresDialect({ pool });
 }
 

@@ -14,7 +14,7 @@ export const TEST_DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
 
 const PG_URL = process.env.WAYGATE_TEST_PG || 'postgres://postgres@127.0.0.1:5432/test';
 
-async function openPostgres(): Promise<Store> {
+async function openPostgres(port?: number): Promise<Store> {
   const schema = `wg_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
@@ -25,6 +25,7 @@ async function openPostgres(): Promise<Store> {
   };
   const url = new URL(PG_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  if (port !== undefined) url.port = String(port);
   let store: Store;
   try {
     store = await openDatabase({ url: url.toString(), dataDir: tmpdir() });
@@ -53,9 +54,12 @@ async function openSqlite(): Promise<Store> {
   };
 }
 
-/** A migrated, empty store; `close()` also deletes it. */
-export function openTestStore(dialect: Dialect): Promise<Store> {
-  return dialect === 'sqlite' ? openSqlite() : openPostgres();
+/**
+ * A migrated, empty store; `close()` also deletes it. `pgPort` reaches the PostgreSQL server through another port
+ * of this host (a proxy a test can cut).
+ */
+export function openTestStore(dialect: Dialect, pgPort?: number): Promise<Store> {
+  return dialect === 'sqlite' ? openSqlite() : openPostgres(pgPort);
 }
 
 /** Creates an owner key and a session owned by it; `patch` sets session fields. */
