@@ -11,6 +11,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface Config {
   port: number;
   host: string;
+  listenBacklog: number;
   dataDir: string;
   databaseUrl: string | undefined;
   adminKey: string | undefined;
@@ -82,6 +83,11 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
     env: 'PORT', flag: { name: '--port' }, default: '7308', description: 'HTTP port to listen on (0 picks a free port; the "listening" log line says which).', parse: integer(0, 65535),
   },
   host: { env: 'HOST', flag: { name: '--host' }, default: '0.0.0.0', description: 'Interface to listen on.', parse: text },
+  listenBacklog: {
+    env: 'WAYGATE_LISTEN_BACKLOG', default: '4096',
+    description: 'Connections the kernel may hold waiting to be accepted (the listen backlog; Linux caps it at net.core.somaxconn). Node\'s default of 511 overflows when a thousand clients connect at once while the gateway is busy, and each overflowed connection waits seconds for its SYN to be retried.',
+    parse: integer(1, 65535),
+  },
   dataDir: {
     env: 'WAYGATE_DATA_DIR', flag: { name: '--data-dir' }, default: './data',
     description: 'Directory for the SQLite database and other local state.', parse: text,

@@ -232,7 +232,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   dispatcher.start();
   messageRetention.start();
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
   const address = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${address.port}`;
