@@ -6,6 +6,7 @@ import { SettingProblem, boolean, byteSize, countryCode, directoryList, hexKey, 
 
 export type NetworkMode = 'whatsapp' | 'sandbox';
 export type MessageRetention = 'full' | 'keys' | 'none';
+export type AllocatorChoice = 'auto' | 'jemalloc' | 'glibc';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -46,6 +47,7 @@ export interface Config {
   historyDays: number;
   historyMessagesPerChat: number;
   logLevel: LogLevel;
+  allocator: AllocatorChoice;
   resumeConcurrency: number;
   reconnectBaseMs: number;
   reconnectMaxMs: number;
@@ -237,6 +239,11 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
   logLevel: {
     env: 'LOG_LEVEL', flag: { name: '--log-level' }, default: 'info', description: 'Log level.',
     parse: oneOf<LogLevel>('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  allocator: {
+    env: 'WAYGATE_ALLOCATOR', default: 'auto',
+    description: 'The malloc bin/waygate (npm start) runs the gateway on: auto preloads jemalloc when libjemalloc.so.2 is installed and else uses glibc\'s with two arenas, jemalloc refuses to start without it, glibc never preloads it. A gateway started otherwise warns when jemalloc was asked for and is not in use.',
+    parse: oneOf<AllocatorChoice>('auto', 'jemalloc', 'glibc'),
   },
   resumeConcurrency: {
     env: 'WAYGATE_RESUME_CONCURRENCY', default: '16',

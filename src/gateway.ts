@@ -76,7 +76,11 @@ export interface RunningGateway {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = options;
-  logger.info({ config: redactConfig(config), memoryAllocator: memoryAllocator() }, 'starting');
+  const allocator = memoryAllocator();
+  logger.info({ config: redactConfig(config), memoryAllocator: allocator }, 'starting');
+  if (config.allocator === 'jemalloc' && allocator !== 'jemalloc') {
+    logger.warn('WAYGATE_ALLOCATOR=jemalloc, but this process runs on the default malloc: start it with bin/waygate (npm start) or preload libjemalloc.so.2 yourself');
+  }
   const store = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
   const { db } = store;
 

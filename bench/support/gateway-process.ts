@@ -17,6 +17,8 @@ export interface SandboxEndpoints {
   rootPublicKey: string;
 }
 
+export type SendMode = 'sync' | 'async' | 'sync-or-queued';
+
 export interface LinkedSession {
   sessionId: string;
   /** the session's own number (the sandbox account it is linked to) */
@@ -52,6 +54,8 @@ export function gatewayLaunch(): Required<Launch> {
 export class BenchGateway {
   /** sends that failed on the connection and went again with their Idempotency-Key */
   resends = 0;
+  /** `sync-or-queued` sends answered queued (no ack within the gateway's send timeout) */
+  queuedAnswers = 0;
 
   private constructor(
     readonly child: ChildProcess,
@@ -129,12 +133,16 @@ export class BenchGateway {
   }
 
   /**
-   * A text through the API; resolves with its message id once the answer confirms it (sent, or queued if async).
+   * A text through the API; resolves with its message id once the answer confirms it: `sync` waits for the answer
+   * at WhatsApp's ack and requires `sent`; `async` is answered 202 `queued` at once; `sync-or-queued` waits like
+   * `sync` but also takes the 202 `queued` the gateway answers when the ack is later than its send timeout (the
+   * message still goes out: the caller checks the phones).
    * A request that fails on the connection goes once more with the same Idempotency-Key, as a careful client does:
    * a reused keep-alive connection the server is closing just then resets (ECONNRESET), and the gateway answers a
    * repeated key as it answered (or is answering) the first request, sending nothing twice. Counted in `resends`.
    */
-  async sendText(sessionId: string, to: string, message: string, async: boolean): Promise<string> {
+  async sendText(sessionId: string, to: string, message: string, mode: SendMode): Promise<string> {
+    const async = mode === 'async';
     const path = `/api/v1/messages/send/text${async ? '?async=true' : ''}`;
     const body = { sessionId, to, message };
     const key = { 'idempotency-key': randomUUID() };
@@ -147,8 +155,10 @@ export class BenchGateway {
     });
     const result = answer.body?.results?.[0];
     // A retry that meets the first request still waiting for its ack is answered "queued": it will be sent.
-    const queuedOnRetry = retried && answer.status === 202 && result?.state === 'queued';
-    const confirmed = async ? answer.status === 202 && result?.state !== 'failed' : (answer.status === 200 && result?.state === 'sent') || queuedOnRetry;
+    const queued = answer.status === 202 && result?.state === 'queued';
+    const queuedTakes = mode === 'sync-or-queued' || retried;
+    const confirmed = async ? answer.status === 202 && result?.state !== 'failed' : (answer.status === 200 && result?.state === 'sent') || (queued && queuedTakes);
+    if (!async && queued && queuedTakes) this.queuedAnswers += 1;
     if (!confirmed || !result?.messageId) {
       throw new Error(`send/text ${async ? '(async) ' : ''}from ${sessionId} to ${to} → ${answer.status} ${JSON.stringify(answer.body)}`);
     }

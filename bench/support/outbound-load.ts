@@ -1,6 +1,6 @@
 // Outbound texts through the gateway's API, shaped like a WARest client: sessions in parallel, each session's
 // requests one at a time (one in flight per session).
-import type { BenchGateway } from './gateway-process.js';
+import type { BenchGateway, SendMode } from './gateway-process.js';
 import { okJson } from './http-json.js';
 import { pollUntil } from './wall-clock.js';
 
@@ -20,16 +20,19 @@ async function eachSessionInTurn(routes: Route[], perSession: number, send: (rou
   );
 }
 
-/** Each session sends `perSession` texts, each request answered at WhatsApp's server ack; resolves with the ids per session. */
-export function sendSync(gateway: BenchGateway, routes: Route[], perSession: number, tag: string): Promise<string[][]> {
-  return eachSessionInTurn(routes, perSession, (route, n) => gateway.sendText(route.sessionId, route.to, `${tag} ${n}`, false));
+/**
+ * Each session sends `perSession` texts, each request answered at WhatsApp's server ack (or, with `sync-or-queued`,
+ * as queued when the ack is later than the gateway's send timeout); resolves with the ids per session.
+ */
+export function sendSync(gateway: BenchGateway, routes: Route[], perSession: number, tag: string, mode: Exclude<SendMode, 'async'> = 'sync'): Promise<string[][]> {
+  return eachSessionInTurn(routes, perSession, (route, n) => gateway.sendText(route.sessionId, route.to, `${tag} ${n}`, mode));
 }
 
 /** Each session fires `perSession` texts with ?async=true (202 at once), then waits until every phone has its texts. */
 export async function sendAsyncUntilReceived(gateway: BenchGateway, controlUrl: string, routes: Route[], perSession: number, tag: string, poll: { intervalMs: number; timeoutMs: number }): Promise<void> {
   // Slack of a second for the phones' timestamps (unix seconds), which the `since` filter compares.
   const sinceSeconds = Math.floor(Date.now() / 1000) - 1;
-  const ids = await eachSessionInTurn(routes, perSession, (route, n) => gateway.sendText(route.sessionId, route.to, `${tag} ${n}`, true));
+  const ids = await eachSessionInTurn(routes, perSession, (route, n) => gateway.sendText(route.sessionId, route.to, `${tag} ${n}`, 'async'));
   await waitAtPhones(
     controlUrl,
     routes.map((route, i) => ({ phone: route.to, ids: ids[i]! })),

@@ -1,6 +1,7 @@
 // Which malloc this process runs on, named in the start log. glibc's (Node's default on Linux) keeps much of what
-// a burst of work freed, in an arena per allocating thread; `bin/waygate` (npm start) caps the arenas at two, and
-// with many sessions jemalloc, preloaded, keeps the gateway smaller still (README: "Many sessions on one machine").
+// a burst of work freed, in its main heap and an arena per allocating thread; `bin/waygate` (npm start) preloads
+// jemalloc, which gives it back, when the system has it, and else caps glibc's arenas at two (README: "Many
+// sessions on one machine").
 import { readFileSync } from 'node:fs';
 
 export type MemoryAllocator = 'jemalloc' | 'default' | `default, MALLOC_ARENA_MAX=${string}`;

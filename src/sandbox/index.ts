@@ -33,6 +33,12 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
+/**
+ * As the gateway's default: a benchmark's thousand phones or linked devices connect in one burst, which overflows
+ * Node's default of 511 and leaves the dropped connections waiting for their SYNs to be retried.
+ */
+const LISTEN_BACKLOG = 4096;
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? sandboxLogger();
@@ -47,11 +53,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   });
   const wss = new WebSocketServer({ server: httpServer, path: '/ws/chat', maxPayload: 16 * 1024 * 1024 });
   network.attachServer(wss);
-  await new Promise<void>((resolve) => httpServer.listen(options.port ?? 0, host, resolve));
+  await new Promise<void>((resolve) => httpServer.listen({ port: options.port ?? 0, host, backlog: LISTEN_BACKLOG }, resolve));
   const wsPort = (httpServer.address() as AddressInfo).port;
 
   const control = await buildControlApi(network, { media });
-  await control.listen({ port: options.controlPort ?? 0, host });
+  await control.listen({ port: options.controlPort ?? 0, host, backlog: LISTEN_BACKLOG });
   const controlPort = (control.server.address() as AddressInfo).port;
 
   return {

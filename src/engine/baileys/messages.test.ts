@@ -399,6 +399,36 @@ test("poll votes are decrypted into the voter's current choice", async () => {
   assert.deepEqual((await probe.waitFor('poll_vote', (v) => v.pollId === poll.id, { from: mark })).options, [], 'a withdrawn vote');
 });
 
+test("a retry receipt for a message sent a moment ago is answered from the socket's recent messages, with the message as sent", async () => {
+  const lookups: MessageKey[] = [];
+  const storedMessage = async (key: MessageKey) => {
+    lookups.push(key);
+    return null;
+  };
+  const linked = await net.linked(DAVE, new MemoryAuthStore(), {}, { storedMessage });
+  try {
+    const sent = await linked.session.messages.send(CAROL, { type: 'text', text: 'Sent once, asked for again' }, { id: linked.session.messages.newMessageId(), mentions: [ids[BOB]!.jid] });
+    await atPhone(CAROL, sent.id);
+    const { network } = net.sandbox;
+    const dave = network.accounts.resolve(ids[DAVE]!.jid)!.account;
+    const t = String(Math.floor(Date.now() / 1000));
+    network.deliverToCompanions(dave, () => ({
+      tag: 'receipt',
+      attrs: { from: ids[CAROL]!.jid, id: sent.id, type: 'retry', t },
+      content: [{ tag: 'retry', attrs: { count: '1', id: sent.id, t, v: '1' } }]
+    }));
+    const again = await eventually(async () => {
+      const copy = (await inbox(CAROL)).find((m) => m.id === sent.id);
+      return copy && (copy as PhoneMessage & { copies?: number }).copies! >= 2 ? copy : undefined;
+    });
+    assert.equal(again.text, 'Sent once, asked for again');
+    assert.deepEqual(again.message.extendedTextMessage?.contextInfo?.mentionedJid, [ids[BOB]!.jid]);
+    assert.equal(lookups.filter((key) => key.id === sent.id).length, 0, 'the store was not asked: the socket still had it');
+  } finally {
+    await linked.session.stop();
+  }
+});
+
 test('a restarted session finds its earlier messages through storedMessage: for a retry receipt and for a poll vote', async () => {
   const stored = new Map<string, unknown>();
   const lookups: MessageKey[] = [];
