@@ -399,6 +399,18 @@ test("poll votes are decrypted into the voter's current choice", async () => {
   assert.deepEqual((await probe.waitFor('poll_vote', (v) => v.pollId === poll.id, { from: mark })).options, [], 'a withdrawn vote');
 });
 
+/** `phone` could not decrypt message `id` from `sender`: its retry receipt asks the sender's devices to send it again. */
+function askToSendAgain(phone: string, sender: string, id: string): void {
+  const { network } = net.sandbox;
+  const account = network.accounts.resolve(ids[sender]!.jid)!.account;
+  const t = String(Math.floor(Date.now() / 1000));
+  network.deliverToCompanions(account, () => ({
+    tag: 'receipt',
+    attrs: { from: ids[phone]!.jid, id, type: 'retry', t },
+    content: [{ tag: 'retry', attrs: { count: '1', id, t, v: '1' } }]
+  }));
+}
+
 test("a retry receipt for a message sent a moment ago is answered from the socket's recent messages, with the message as sent", async () => {
   const lookups: MessageKey[] = [];
   const storedMessage = async (key: MessageKey) => {
@@ -409,14 +421,7 @@ test("a retry receipt for a message sent a moment ago is answered from the socke
   try {
     const sent = await linked.session.messages.send(CAROL, { type: 'text', text: 'Sent once, asked for again' }, { id: linked.session.messages.newMessageId(), mentions: [ids[BOB]!.jid] });
     await atPhone(CAROL, sent.id);
-    const { network } = net.sandbox;
-    const dave = network.accounts.resolve(ids[DAVE]!.jid)!.account;
-    const t = String(Math.floor(Date.now() / 1000));
-    network.deliverToCompanions(dave, () => ({
-      tag: 'receipt',
-      attrs: { from: ids[CAROL]!.jid, id: sent.id, type: 'retry', t },
-      content: [{ tag: 'retry', attrs: { count: '1', id: sent.id, t, v: '1' } }]
-    }));
+    askToSendAgain(CAROL, DAVE, sent.id);
     const again = await eventually(async () => {
       const copy = (await inbox(CAROL)).find((m) => m.id === sent.id);
       return copy && (copy as PhoneMessage & { copies?: number }).copies! >= 2 ? copy : undefined;
@@ -454,15 +459,7 @@ test('a restarted session finds its earlier messages through storedMessage: for 
   await again.start();
   await watch.status('WORKING');
   try {
-    // Bob's phone could not decrypt the text: it asks Dave's device to send it again.
-    const { network } = net.sandbox;
-    const dave = network.accounts.resolve(ids[DAVE]!.jid)!.account;
-    const t = String(Math.floor(Date.now() / 1000));
-    network.deliverToCompanions(dave, () => ({
-      tag: 'receipt',
-      attrs: { from: ids[BOB]!.jid, id: text.id, type: 'retry', t },
-      content: [{ tag: 'retry', attrs: { count: '1', id: text.id, t, v: '1' } }]
-    }));
+    askToSendAgain(BOB, DAVE, text.id);
     await eventually(async () => (lookups.some((key) => key.id === text.id && key.chat === ids[BOB]!.jid && key.fromMe) ? true : undefined));
     await eventually(async () => ((await messageStanzas(DAVE, text.id)) >= 2 ? true : undefined));
 
