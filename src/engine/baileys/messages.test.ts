@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { EngineInvalidArgumentError, EngineRemoteError } from '../errors.js';
 import type { EngineSession } from '../port.js';
 import { SessionProbe, type EngineSandbox } from '../testing/engine-sandbox.js';
-import { MemoryAuthStore } from '../testing/memory-auth-store.js';
+import { eventually, sandboxPhones, type PhoneMessage } from '../testing/sandbox-phones.js';
 import type { MessageKey, OutboundContent, SendOptions, SentMessage } from '../types.js';
 import { useEngineSandbox } from '../../../test/support/engine-fixture.js';
 import { SMALL_PNG } from '../../../test/support/images.js';
@@ -18,47 +18,14 @@ const BOB = '15550020002';
 const CAROL = '15550020003';
 const DAVE = '15550020004';
 
-/** A phone's message as the sandbox shows it: `message` is the decrypted proto as JSON (enums as names). */
-interface PhoneMessage {
-  id: string;
-  from: string;
-  chat: string;
-  text?: string;
-  fromMe: boolean;
-  type: string;
-  message: Record<string, any>;
-  media?: { mimetype?: string; size?: number; sha256?: string; error?: string };
-  receipts: { type: string; from: string }[];
-}
-
 const fixture = useEngineSandbox({ accounts: [BOB, CAROL, DAVE], linked: ALICE });
 let net: EngineSandbox;
 let alice: EngineSession;
 let probe: SessionProbe;
 before(async () => ({ net, session: alice, probe } = await fixture.ready));
 const { ids, person } = fixture;
-const inbox = async (phone: string) => (await net.ok<{ messages: PhoneMessage[] }>('GET', `/sandbox/v1/accounts/${phone}/messages`)).messages;
-const phoneSends = (phone: string, body: Record<string, unknown>) => net.ok<{ id: string }>('POST', `/sandbox/v1/accounts/${phone}/messages`, body);
+const { inbox, phoneSends, atPhone } = sandboxPhones(() => net);
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** How many `<message id>` stanzas the devices of `phone`'s account sent the server. */
-async function messageStanzas(phone: string, id: string): Promise<number> {
-  const { stanzas } = await net.ok<{ stanzas: { direction: string; stanza: { tag: string; attrs: Record<string, string> } }[] }>('GET', `/sandbox/v1/stanzas?device=${phone}&limit=20000`);
-  return stanzas.filter((s) => s.direction === 'in' && s.stanza.tag === 'message' && s.stanza.attrs.id === id).length;
-}
-
-/** What `phone` has under `id`, once it arrived. */
-const atPhone = (phone: string, id: string) => eventually(async () => (await inbox(phone)).find((m) => m.id === id));
 
 function send(to: string, content: OutboundContent, options: Omit<SendOptions, 'id'> = {}): Promise<SentMessage> {
   return alice.messages.send(to, content, { id: alice.messages.newMessageId(), ...options });
@@ -397,77 +364,4 @@ test("poll votes are decrypted into the voter's current choice", async () => {
   const mark = probe.mark();
   await phoneSends(BOB, { to: ALICE, pollVote: { messageId: poll.id, options: [] } });
   assert.deepEqual((await probe.waitFor('poll_vote', (v) => v.pollId === poll.id, { from: mark })).options, [], 'a withdrawn vote');
-});
-
-/** `phone` could not decrypt message `id` from `sender`: its retry receipt asks the sender's devices to send it again. */
-function askToSendAgain(phone: string, sender: string, id: string): void {
-  const { network } = net.sandbox;
-  const account = network.accounts.resolve(ids[sender]!.jid)!.account;
-  const t = String(Math.floor(Date.now() / 1000));
-  network.deliverToCompanions(account, () => ({
-    tag: 'receipt',
-    attrs: { from: ids[phone]!.jid, id, type: 'retry', t },
-    content: [{ tag: 'retry', attrs: { count: '1', id, t, v: '1' } }]
-  }));
-}
-
-test("a retry receipt for a message sent a moment ago is answered from the socket's recent messages, with the message as sent", async () => {
-  const lookups: MessageKey[] = [];
-  const storedMessage = async (key: MessageKey) => {
-    lookups.push(key);
-    return null;
-  };
-  const linked = await net.linked(DAVE, new MemoryAuthStore(), {}, { storedMessage });
-  try {
-    const sent = await linked.session.messages.send(CAROL, { type: 'text', text: 'Sent once, asked for again' }, { id: linked.session.messages.newMessageId(), mentions: [ids[BOB]!.jid] });
-    await atPhone(CAROL, sent.id);
-    askToSendAgain(CAROL, DAVE, sent.id);
-    const again = await eventually(async () => {
-      const copy = (await inbox(CAROL)).find((m) => m.id === sent.id);
-      return copy && (copy as PhoneMessage & { copies?: number }).copies! >= 2 ? copy : undefined;
-    });
-    assert.equal(again.text, 'Sent once, asked for again');
-    assert.deepEqual(again.message.extendedTextMessage?.contextInfo?.mentionedJid, [ids[BOB]!.jid]);
-    assert.equal(lookups.filter((key) => key.id === sent.id).length, 0, 'the store was not asked: the socket still had it');
-  } finally {
-    await linked.session.stop();
-  }
-});
-
-test('a restarted session finds its earlier messages through storedMessage: for a retry receipt and for a poll vote', async () => {
-  const stored = new Map<string, unknown>();
-  const lookups: MessageKey[] = [];
-  const storedMessage = async (key: MessageKey) => {
-    lookups.push(key);
-    return stored.get(key.id) ?? null;
-  };
-  const auth = new MemoryAuthStore();
-  const first = await net.linked(DAVE, auth, {}, { storedMessage });
-  const sendAndStore = async (content: OutboundContent) => {
-    const sent = await first.session.messages.send(BOB, content, { id: first.session.messages.newMessageId() });
-    stored.set(sent.id, JSON.parse(JSON.stringify(sent.raw)));
-    await atPhone(BOB, sent.id);
-    return sent;
-  };
-  const text = await sendAndStore({ type: 'text', text: 'Could you read this?' });
-  const poll = await sendAndStore({ type: 'poll', name: 'Meet when?', options: ['Mon', 'Tue'], selectableCount: 1 });
-  await first.session.stop();
-
-  // A new session object has no recent messages in memory (nor has its socket a retry cache): only the store knows them.
-  const again = net.session(auth, {}, 's-dave-again', { storedMessage });
-  const watch = new SessionProbe(again);
-  await again.start();
-  await watch.status('WORKING');
-  try {
-    askToSendAgain(BOB, DAVE, text.id);
-    await eventually(async () => (lookups.some((key) => key.id === text.id && key.chat === ids[BOB]!.jid && key.fromMe) ? true : undefined));
-    await eventually(async () => ((await messageStanzas(DAVE, text.id)) >= 2 ? true : undefined));
-
-    await phoneSends(BOB, { to: DAVE, pollVote: { messageId: poll.id, options: ['Tue'] } });
-    const vote = await watch.waitFor('poll_vote', (v) => v.pollId === poll.id);
-    assert.deepEqual(vote.options, ['Tue']);
-    assert.ok(lookups.some((key) => key.id === poll.id && key.chat === ids[BOB]!.jid && key.fromMe), 'storedMessage was asked for the poll');
-  } finally {
-    await again.stop();
-  }
 });
