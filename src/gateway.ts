@@ -40,7 +40,7 @@ import { SessionAccess } from './core/sessions/session-access.js';
 import { SessionActions } from './core/sessions/session-actions.js';
 import { qrTerminal } from './core/sessions/qr-image.js';
 import { SessionManager } from './core/sessions/session-manager.js';
-import type { EngineNetwork } from './engine/port.js';
+import type { Engine, EngineNetwork } from './engine/port.js';
 import { WebhookDispatcher } from './events/dispatcher.js';
 import { buildHttpApp } from './http/app.js';
 import { registerGatewayMetrics } from './http/gateway-metrics.js';
@@ -118,11 +118,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     groups: groupDeps
   });
   const groups = new Groups({ ...groupDeps, pictures: { allowPrivate: config.webhookAllowPrivate } });
+  const engineLogger = logger.child({ component: 'engine' });
+  // Loaded with the first session: an idle gateway does not carry Baileys.
+  let engine: Promise<Engine> | undefined;
   const sessions: SessionManager = new SessionManager({
     db,
-    engine: async () => (await import('./engine/baileys/index.js')).baileysEngine,
+    engine: () => (engine ??= import('./engine/baileys/index.js').then(({ createBaileysEngine }) => createBaileysEngine(engineLogger as never))),
     network: options.network,
-    logger: logger.child({ component: 'engine' }) as never,
+    logger: engineLogger as never,
     engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs },
     resumeConcurrency: config.resumeConcurrency,
     reducers: [

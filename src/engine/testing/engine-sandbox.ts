@@ -3,7 +3,7 @@
 // session's events and waits for the ones a test expects.
 import pino from 'pino';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.js';
-import { baileysEngine } from '../baileys/index.js';
+import { createBaileysEngine } from '../baileys/index.js';
 import type { EngineOptions } from '../options.js';
 import type { EngineSession, EngineSessionConfig } from '../port.js';
 import type { EngineEventMap } from '../types.js';
@@ -26,6 +26,8 @@ export interface ControlAnswer<T> {
   body: T;
 }
 
+const engine = createBaileysEngine(testLogger);
+
 export class EngineSandbox {
   private constructor(readonly sandbox: RunningSandbox) {}
 
@@ -35,7 +37,7 @@ export class EngineSandbox {
 
   /** `consumer`: the consumer's store as the session sees it (`durable` before acks, `storedMessage` lookups). */
   session(store = new MemoryAuthStore(), options: Partial<EngineOptions> = {}, sessionId = 'test', consumer: ConsumerHooks = {}): EngineSession {
-    return baileysEngine.createSession({
+    return engine.createSession({
       sessionId,
       authStore: store,
       network: { wsUrl: this.sandbox.wsUrl, trustRootHex: this.sandbox.rootPublicKey, mediaCaPem: this.sandbox.mediaCaPem },
