@@ -45,6 +45,8 @@ export interface RawClientOptions {
   mediaCaPem?: string;
   /** group metadata the client would otherwise query before each group send */
   cachedGroupMetadata?: (jid: string) => Promise<GroupMetadata | undefined>;
+  /** whether Baileys' retry manager also keeps the messages received ([recent-messages] in the patch; default true) */
+  keepReceivedMessages?: boolean;
 }
 
 export function trustSandbox(rootPublicKeyHex: string): void {
@@ -113,7 +115,8 @@ export class RawClient extends EventEmitter {
       fireInitQueries: true,
       syncFullHistory: false,
       ...(this.options.mediaCaPem ? { fetchAgent: mediaUploadAgent(this.options.mediaCaPem) } : {}),
-      ...(this.options.cachedGroupMetadata ? { cachedGroupMetadata: this.options.cachedGroupMetadata } : {})
+      ...(this.options.cachedGroupMetadata ? { cachedGroupMetadata: this.options.cachedGroupMetadata } : {}),
+      ...(this.options.keepReceivedMessages !== undefined ? { keepReceivedMessages: this.options.keepReceivedMessages } : {})
     });
     this.sock = sock;
     sock.ev.process(async (events) => {

@@ -63,6 +63,10 @@ export function createSocket({ auth, network, options, logger, groupMetadata, fi
     emitOwnEvents: false,
     cachedGroupMetadata: async (jid) => groupMetadata.get(jid),
     getMessage: findMessage,
+    // Baileys' retry manager keeps the messages sent lately, to answer retry receipts, and upstream the ones received
+    // too, which no retry receipt asks for (it only ever names a message this device sent): up to 32 per session
+    // in a session that mostly receives, each encoded once more on arrival. recent-messages.ts keeps ours.
+    keepReceivedMessages: false,
     ...(uploadAgent ? { fetchAgent: uploadAgent } : {}),
     ...createSocketCaches(),
     beforeAck
