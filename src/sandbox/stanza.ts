@@ -64,11 +64,23 @@ export function iqError(iq: BinaryNode, code: number, text: string): BinaryNode 
   ]);
 }
 
-/** A readable, JSON-safe copy of a node for the stanza recorder (binary content as truncated hex). */
+/**
+ * Children shown per node. A pre-key upload carries 812 keys: recorded whole, each linked device cost the recorder
+ * about 0.2 MB, and at a thousand links its 20,000 stanzas grew the sandbox's heap to most of a GB, whose
+ * collections held up every client's traffic.
+ */
+const SHOWN_CHILDREN = 16;
+
+/**
+ * A readable, JSON-safe copy of a node for the stanza recorder: binary content as truncated hex, long child lists
+ * cut to their first SHOWN_CHILDREN with the rest counted in `omittedChildren`.
+ */
 export function nodeToJson(n: BinaryNode): unknown {
   const out: Record<string, unknown> = { tag: n.tag, attrs: n.attrs };
-  if (Array.isArray(n.content)) out.content = n.content.map(nodeToJson);
-  else if (typeof n.content === 'string') out.content = n.content;
+  if (Array.isArray(n.content)) {
+    out.content = n.content.slice(0, SHOWN_CHILDREN).map(nodeToJson);
+    if (n.content.length > SHOWN_CHILDREN) out.omittedChildren = n.content.length - SHOWN_CHILDREN;
+  } else if (typeof n.content === 'string') out.content = n.content;
   else if (n.content) {
     const bytes = Buffer.from(n.content as Uint8Array);
     out.content = { bytes: bytes.length, hex: bytes.subarray(0, 64).toString('hex') };
