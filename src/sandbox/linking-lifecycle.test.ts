@@ -97,6 +97,10 @@ test('control API: bad requests get 4xx with a message saying what to fix', asyn
   assert.equal(neither.status, 400);
   const fault = await control(sb, 'POST', '/sandbox/v1/faults', { type: 'explode' });
   assert.equal(fault.status, 400);
+  const askedForNothing = await control(sb, 'POST', '/sandbox/v1/faults', { type: 'ask-again', phone: '15550002006', messageId: '3EB0NEVERSENT' });
+  assert.equal(askedForNothing.status, 404);
+  assert.match(askedForNothing.body.error, /has not received a message 3EB0NEVERSENT/);
+  assert.equal((await control(sb, 'POST', '/sandbox/v1/faults', { type: 'ask-again', phone: '15550002006' })).status, 400);
   const noRoute = await control(sb, 'GET', '/sandbox/v1/nothing');
   assert.equal(noRoute.status, 404);
 });

@@ -1,15 +1,17 @@
 // Control routes for network trouble and debugging: drop a device's socket, refuse connections for a while,
-// delay or fail one kind of query, make a phone lose its Signal sessions, clear faults, and read the recorded
-// stanza exchange.
+// delay or fail one kind of query, make a phone lose its Signal sessions or ask for a message again, clear faults,
+// and read the recorded stanza exchange.
 import type { FastifyInstance } from 'fastify';
 import type { ControlDeps } from './api.js';
 import { ControlError } from './api.js';
 import { accountOrThrow } from './accounts.js';
+import { askAgainFor } from '../routing/phone-retry-request.js';
 
 type FaultBody =
   | { type: 'drop'; device: string }
   | { type: 'refuse'; seconds: number }
   | { type: 'forget-sessions'; phone: string }
+  | { type: 'ask-again'; phone: string; messageId: string }
   | { type: 'delay-query' | 'fail-query'; query: string; ms?: number; code?: number; text?: string; count?: number };
 
 export function faultRoutes(app: FastifyInstance, deps: ControlDeps): void {
@@ -22,8 +24,9 @@ export function faultRoutes(app: FastifyInstance, deps: ControlDeps): void {
           type: 'object',
           required: ['type'],
           properties: {
-            type: { type: 'string', enum: ['drop', 'refuse', 'forget-sessions', 'delay-query', 'fail-query'] },
+            type: { type: 'string', enum: ['drop', 'refuse', 'forget-sessions', 'ask-again', 'delay-query', 'fail-query'] },
             phone: { type: 'string' },
+            messageId: { type: 'string', minLength: 1 },
             device: { type: 'string' },
             seconds: { type: 'number', minimum: 0, maximum: 3600 },
             query: { type: 'string', minLength: 1 },
@@ -54,6 +57,13 @@ export function faultRoutes(app: FastifyInstance, deps: ControlDeps): void {
           if (!body.phone) throw new ControlError(400, 'forget-sessions needs phone, the account whose phone loses its sessions');
           accountOrThrow(deps, body.phone).phoneParty.forgetSessions();
           return { forgotSessions: body.phone };
+        case 'ask-again': {
+          if (!body.phone || !body.messageId) throw new ControlError(400, 'ask-again needs phone and messageId: the phone asks the sender of a message it received to send it again');
+          if (!(await askAgainFor(network, accountOrThrow(deps, body.phone), body.messageId))) {
+            throw new ControlError(404, `phone ${body.phone} has not received a message ${body.messageId} from another account`);
+          }
+          return { askedAgain: body.messageId };
+        }
         default: {
           if (!body.query) throw new ControlError(400, `${body.type} needs query, an IQ namespace such as "w:g2" or "w:g2:invite"`);
           network.faults.addQueryFault({

@@ -1,7 +1,7 @@
 // A simulated phone that could not decrypt a message asks the sending device to encrypt it again, as WhatsApp
 // clients do: a retry receipt with the attempt count, and from the second attempt on the phone's key bundle, so
 // the sender starts a fresh session. After MAX_ATTEMPTS the message stays undecryptable (Baileys' default cap).
-import type { BinaryNode } from 'baileys';
+import { isJidGroup, type BinaryNode } from 'baileys';
 import type { SandboxNetwork } from '../network.js';
 import { node } from '../stanza.js';
 import type { Account } from '../world/accounts.js';
@@ -34,4 +34,17 @@ export async function askSenderToResend(network: SandboxNetwork, account: Accoun
   if (attempt > 1) content.push(node('keys', {}, keyBundleNodes(await party.takeBundle())));
   const attrs = { id, type: 'retry', to: group ?? from, ...(group ? { participant: author } : {}), ...(recipient ? { recipient } : {}) };
   routeReceipt(network, { account, device: 0 }, node('receipt', attrs, content));
+}
+
+/**
+ * The control API's `ask-again` fault: the phone asks the device that sent it `id` to send it again, as if it
+ * had not decrypted it. False when the phone has no such message from another account.
+ */
+export async function askAgainFor(network: SandboxNetwork, account: Account, id: string): Promise<boolean> {
+  const received = account.inbox.find(id, false);
+  if (!received) return false;
+  const group = isJidGroup(received.chat) ? received.chat : undefined;
+  const attrs = { id, from: group ?? received.fromDevice, t: String(received.timestamp), ...(group ? { participant: received.fromDevice } : {}) };
+  await askSenderToResend(network, account, node('message', attrs), received.fromDevice, group);
+  return true;
 }
