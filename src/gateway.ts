@@ -22,6 +22,7 @@ import { SessionActivity } from './core/sessions/session-activity.js';
 import { sessionActivityRoutes } from './http/routes/session-activity.js';
 import { messageEventReducer } from './core/messages/message-events.js';
 import { MessageRetention } from './core/messages/message-retention.js';
+import { recentMessageBounds } from './core/messages/message-rows.js';
 import { Misc } from './core/misc/misc.js';
 import { actionPorts } from './core/webhook-actions/action-ports.js';
 import { WebhookActions } from './core/webhook-actions/webhook-actions.js';
@@ -126,7 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     engine: () => (engine ??= import('./engine/baileys/index.js').then(({ createBaileysEngine }) => createBaileysEngine(engineLogger as never))),
     network: options.network,
     logger: engineLogger as never,
-    engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs },
+    engineOptions: { reconnectBaseMs: config.reconnectBaseMs, reconnectMaxMs: config.reconnectMaxMs, ...recentMessageBounds(config.messageRetention) },
     resumeConcurrency: config.resumeConcurrency,
     reducers: [
       messageEventReducer({

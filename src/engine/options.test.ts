@@ -17,4 +17,8 @@ test('options: defaults fill in, contradictions are refused', () => {
   assert.equal(resolveEngineOptions().reconnectMaxAttempts, Number.POSITIVE_INFINITY);
   assert.throws(() => resolveEngineOptions({ reconnectBaseMs: 10, reconnectMaxMs: 5 }), RangeError);
   assert.throws(() => resolveEngineOptions({ maxQrCycles: 0 }), RangeError);
+  assert.equal(resolveEngineOptions({ recentMessageLimit: 0 }).recentMessageLimit, 0);
+  assert.throws(() => resolveEngineOptions({ recentMessageLimit: -1 }), RangeError);
+  assert.throws(() => resolveEngineOptions({ sentRetryCacheLimit: 0 }), RangeError);
+  assert.throws(() => resolveEngineOptions({ sentRetryCacheLimit: 2.5 }), RangeError);
 });

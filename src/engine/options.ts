@@ -18,10 +18,16 @@ export interface EngineOptions {
   /** how long one command (which may be several queries) may take before EngineTimeoutError */
   commandTimeoutMs: number;
   /**
-   * recently sent and received messages kept in memory for retries, behind the consumer's store
-   * (`storedMessage`): only what the store may not have yet, or not at all when it keeps keys only
+   * recently sent and received messages kept in memory for retries and poll votes, behind the consumer's store
+   * (`storedMessage`): for a store that keeps keys only, or none. 0 when the store keeps every message's content.
    */
   recentMessageLimit: number;
+  /**
+   * messages sent lately that the WhatsApp client library keeps to answer retry receipts without asking the store:
+   * it must cover the time until the store has a sent message's content (its server ack), and more when the store
+   * keeps none
+   */
+  sentRetryCacheLimit: number;
   /** group metadata kept in memory for sending to groups */
   groupMetadataLimit: number;
 }
@@ -37,6 +43,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   queryTimeoutMs: 60_000,
   commandTimeoutMs: 30_000,
   recentMessageLimit: 32,
+  sentRetryCacheLimit: 32,
   groupMetadataLimit: 1_000
 };
 
@@ -44,6 +51,8 @@ export function resolveEngineOptions(options: Partial<EngineOptions> = {}): Engi
   const resolved = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   if (resolved.reconnectMaxMs < resolved.reconnectBaseMs) throw new RangeError('reconnectMaxMs must be at least reconnectBaseMs');
   if (resolved.maxQrCycles < 1) throw new RangeError('maxQrCycles must be at least 1');
+  if (!Number.isInteger(resolved.recentMessageLimit) || resolved.recentMessageLimit < 0) throw new RangeError('recentMessageLimit must be a whole number, 0 or more');
+  if (!Number.isInteger(resolved.sentRetryCacheLimit) || resolved.sentRetryCacheLimit < 1) throw new RangeError('sentRetryCacheLimit must be a whole number, at least 1');
   return resolved;
 }
 

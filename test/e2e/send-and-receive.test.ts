@@ -73,6 +73,27 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test('a phone asking again for a message ten sends back gets it as sent: from the store, which is all that keeps it', async () => {
+      // With WAYGATE_MESSAGE_RETENTION=full (the default) the session keeps no messages of its own in memory and
+      // Baileys only its last 8 sends: the store alone can answer for the first of these ten.
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const answer = await gw.request('POST', '/api/v1/messages/send/text', { body: { sessionId: SESSION, to: BOB, message: `earlier#${i}` } });
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        ids.push(answer.body.results[0].messageId);
+      }
+      const atBob = async (id: string) => ((await sb.ok('GET', `/sandbox/v1/accounts/${BOB}/messages?from=${ALICE}`)) as { messages: { id: string; text: string; copies: number }[] }).messages.find((m) => m.id === id);
+      await eventually(async () => ((await atBob(ids[9]!)) ? true : undefined), { timeoutMs: 30_000, what: 'the tenth text at the phone' });
+
+      await sb.ok('POST', '/sandbox/v1/faults', { type: 'ask-again', phone: BOB, messageId: ids[0] });
+      const again = await eventually(async () => {
+        const message = await atBob(ids[0]!);
+        return message && message.copies >= 2 ? message : undefined;
+      }, { timeoutMs: 30_000, what: 'the first text sent again' });
+      assert.equal(again.text, 'earlier#0');
+      assert.equal(again.copies, 2);
+    });
+
     test('messages sent after the phone lost its sessions arrive, each once, and report delivered', async () => {
       await sb.ok('POST', '/sandbox/v1/faults', { type: 'forget-sessions', phone: BOB });
       const ids: string[] = [];

@@ -1,6 +1,7 @@
 // What the message store keeps of a message under the configured retention: everything (`full`), only its
 // key, chat, type and status (`keys`), or nothing (`none`).
 import type { EngineMessage } from '../../engine/types.js';
+import type { EngineOptions } from '../../engine/options.js';
 import type { NewMessageRow, StoredMessageStatus } from '../../store/tables/messages.js';
 import type { StoredSend } from './stored-send.js';
 
@@ -98,4 +99,14 @@ export function storedMessageRow(retention: MessageRetention, sessionId: string,
     raw: full && record.raw !== undefined && record.raw !== null ? JSON.stringify(record.raw) : null,
     created_at: now
   };
+}
+
+/**
+ * What the engine need keep in memory of recent messages, given what the store keeps. With `full`, every message's
+ * content is stored when it is received and when WhatsApp acknowledges a send, so the engine keeps none of its own
+ * and the client library only its last 8 sends, for a recipient that cannot decrypt one and asks again before the
+ * ack is stored; a later request finds it in the store. Otherwise the engine's defaults: 32 of each.
+ */
+export function recentMessageBounds(retention: MessageRetention): Partial<Pick<EngineOptions, 'recentMessageLimit' | 'sentRetryCacheLimit'>> {
+  return retention === 'full' ? { recentMessageLimit: 0, sentRetryCacheLimit: 8 } : {};
 }

@@ -55,6 +55,42 @@ test("a retry receipt for a message sent a moment ago is answered from the socke
   }
 });
 
+test("past the socket's bound of sent messages a retry receipt is answered from the store", async () => {
+  const stored = new Map<string, unknown>();
+  const lookups: MessageKey[] = [];
+  const storedMessage = async (key: MessageKey) => {
+    lookups.push(key);
+    return stored.get(key.id) ?? null;
+  };
+  const linked = await net.linked(DAVE, new MemoryAuthStore(), { recentMessageLimit: 0, sentRetryCacheLimit: 2 }, { storedMessage });
+  try {
+    const send = async (text: string) => {
+      const sent = await linked.session.messages.send(CAROL, { type: 'text', text }, { id: linked.session.messages.newMessageId() });
+      stored.set(sent.id, JSON.parse(JSON.stringify(sent.raw)));
+      await atPhone(CAROL, sent.id);
+      return sent;
+    };
+    // Two after it: answering the retry puts the message back in the socket's cache, pushing out the middle one.
+    const older = await send('Sent first, pushed out of the socket by the next two');
+    await send('Sent second');
+    const newer = await send('Sent last, still in the socket');
+
+    askToSendAgain(CAROL, DAVE, older.id);
+    const again = await eventually(async () => {
+      const copy = (await inbox(CAROL)).find((m) => m.id === older.id);
+      return copy && copy.copies >= 2 ? copy : undefined;
+    });
+    assert.equal(again.text, 'Sent first, pushed out of the socket by the next two');
+    assert.ok(lookups.some((key) => key.id === older.id && key.fromMe), 'the store was asked for the older message');
+
+    askToSendAgain(CAROL, DAVE, newer.id);
+    await eventually(async () => ((await inbox(CAROL)).find((m) => m.id === newer.id)?.copies ?? 0) >= 2 ? true : undefined);
+    assert.equal(lookups.filter((key) => key.id === newer.id).length, 0, 'the store was not asked for the last one: the socket had it');
+  } finally {
+    await linked.session.stop();
+  }
+});
+
 test('a restarted session finds its earlier messages through storedMessage: for a retry receipt and for a poll vote', async () => {
   const stored = new Map<string, unknown>();
   const lookups: MessageKey[] = [];

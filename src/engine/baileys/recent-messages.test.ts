@@ -32,3 +32,9 @@ test('a message without content is not kept', () => {
   recent.remember('1', null);
   assert.equal(recent.find('1'), undefined);
 });
+
+test('with a limit of 0 nothing is kept (the store has every message)', () => {
+  const recent = new RecentMessages(0);
+  recent.remember('1', { conversation: 'text 1' });
+  assert.equal(recent.find('1'), undefined);
+});

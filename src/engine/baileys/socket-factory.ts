@@ -67,6 +67,7 @@ export function createSocket({ auth, network, options, logger, groupMetadata, fi
     // too, which no retry receipt asks for (it only ever names a message this device sent): up to 32 per session
     // in a session that mostly receives, each encoded once more on arrival. recent-messages.ts keeps ours.
     keepReceivedMessages: false,
+    recentMessagesLimit: options.sentRetryCacheLimit,
     ...(uploadAgent ? { fetchAgent: uploadAgent } : {}),
     ...createSocketCaches(),
     beforeAck
