@@ -32,6 +32,17 @@ function askToSendAgain(phone: string, sender: string, id: string): void {
   }));
 }
 
+/** A consumer's message store: `raw` by message id, and every key it was asked for. */
+function messageStore() {
+  const stored = new Map<string, unknown>();
+  const lookups: MessageKey[] = [];
+  const storedMessage = async (key: MessageKey) => {
+    lookups.push(key);
+    return stored.get(key.id) ?? null;
+  };
+  return { stored, lookups, storedMessage };
+}
+
 test("a retry receipt for a message sent a moment ago is answered from the socket's recent messages, with the message as sent", async () => {
   const lookups: MessageKey[] = [];
   const storedMessage = async (key: MessageKey) => {
@@ -56,12 +67,7 @@ test("a retry receipt for a message sent a moment ago is answered from the socke
 });
 
 test("past the socket's bound of sent messages a retry receipt is answered from the store", async () => {
-  const stored = new Map<string, unknown>();
-  const lookups: MessageKey[] = [];
-  const storedMessage = async (key: MessageKey) => {
-    lookups.push(key);
-    return stored.get(key.id) ?? null;
-  };
+  const { stored, lookups, storedMessage } = messageStore();
   const linked = await net.linked(DAVE, new MemoryAuthStore(), { recentMessageLimit: 0, sentRetryCacheLimit: 2 }, { storedMessage });
   try {
     const send = async (text: string) => {
@@ -92,12 +98,7 @@ test("past the socket's bound of sent messages a retry receipt is answered from 
 });
 
 test('a restarted session finds its earlier messages through storedMessage: for a retry receipt and for a poll vote', async () => {
-  const stored = new Map<string, unknown>();
-  const lookups: MessageKey[] = [];
-  const storedMessage = async (key: MessageKey) => {
-    lookups.push(key);
-    return stored.get(key.id) ?? null;
-  };
+  const { stored, lookups, storedMessage } = messageStore();
   const auth = new MemoryAuthStore();
   const first = await net.linked(DAVE, auth, {}, { storedMessage });
   const sendAndStore = async (content: OutboundContent) => {
