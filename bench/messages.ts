@@ -147,7 +147,7 @@ async function outboundThroughput(bench: Bench, gateway: BenchGateway, dialect: 
       return { label: `raw Baileys (${Math.round(rawRate)} msgs/s), median of ${ROUNDS} alternating rounds`, value: median(rounds.map((r) => r[key])) / ratio };
     };
     report(`raw Baileys sendMessage → ack, ${sessions} clients (baseline)`, rawRate, 'msgs/s');
-    if (bench.fleet.resends) console.log(`  (raw Baileys so far: ${bench.fleet.resends} sends went again after their client lost its connection and reconnected)`);
+    if (bench.fleet.resends) console.log(`  (raw Baileys so far: ${bench.fleet.resends} sends went again: after their client lost its connection, or with the same id after 15 s without an ack)`);
     if (gateway.resends) console.log(`  (gateway so far: ${gateway.resends} API sends went again with their Idempotency-Key after the connection failed)`);
     report(`send/text sync (answer at the ack), ${sessions} sessions, ${dialect}`, median(rounds.map((r) => r.sync)), 'msgs/s', baseline('sync'));
     report(`send/text async → all at the phones, ${sessions} sessions, ${dialect}`, median(rounds.map((r) => r.async)), 'msgs/s', baseline('async'));

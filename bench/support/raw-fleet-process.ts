@@ -18,8 +18,8 @@ const ACK_TIMEOUT_MS = 15_000; // the gateway's default WAYGATE_SEND_TIMEOUT_MS
 const LINK_BATCH = 10;
 
 const clients: RawClient[] = [];
-/** sends that failed on a closed connection and went again after the client reconnected */
-let reconnects = 0;
+/** sends that went again: after their client lost its connection and reconnected, or without an ack in time */
+let resends = 0;
 const upsertedAt = new Map<string, number>();
 const awaitedAcks = new Map<string, { resolve(): void; reject(error: Error): void }>();
 const socketsWithAckListener = new WeakSet<WASocket>();
@@ -42,25 +42,30 @@ function serverAck(id: string): Promise<void> {
 }
 
 const SEND_ATTEMPTS = 3;
+const ACK_TIMED_OUT = /timed out after .* waiting for the server ack/;
 
-/** What an application does when a send fails on a closed connection: wait for the client to reconnect, send again. */
+/**
+ * What an application does when a send fails: on a closed connection, wait for the client to reconnect and send
+ * again; without an ack in time, send again with the same id (as the gateway's queue does; the phone keeps one).
+ */
 async function sendAndAwaitAck(client: RawClient, to: string, text: string): Promise<void> {
+  const id = generateMessageIDV2(client.sock?.user?.id);
   for (let attempt = 1; ; attempt++) {
     const sock = client.sock;
     try {
-      return await sendOnce(client, to, text);
+      return await sendOnce(client, to, text, id);
     } catch (error) {
-      if (attempt === SEND_ATTEMPTS || !/Connection Closed|Connection was lost/.test(String(error))) throw error;
-      reconnects++;
-      await pollUntil(async () => (client.sock !== sock && client.connection === 'open') || undefined, { what: 'a raw client to reconnect', timeoutMs: 60_000, intervalMs: 100 });
+      const closed = /Connection Closed|Connection was lost/.test(String(error));
+      if (attempt === SEND_ATTEMPTS || !(closed || ACK_TIMED_OUT.test(String(error)))) throw error;
+      resends++;
+      if (closed) await pollUntil(async () => (client.sock !== sock && client.connection === 'open') || undefined, { what: 'a raw client to reconnect', timeoutMs: 60_000, intervalMs: 100 });
     }
   }
 }
 
-async function sendOnce(client: RawClient, to: string, text: string): Promise<void> {
+async function sendOnce(client: RawClient, to: string, text: string, id: string): Promise<void> {
   const sock = client.sock!;
   listenForAcks(sock);
-  const id = generateMessageIDV2(sock.user?.id);
   // Listening before the send: the ack can arrive before sendMessage resolves.
   const acked = serverAck(id);
   acked.catch(() => undefined);
@@ -102,16 +107,16 @@ const commands = {
 
   /**
    * Client `first + i` sends `perClient` texts to recipients[i], one at a time; the clients run in parallel. Resolves with the
-   * number of sends that went again after their client reconnected.
+   * number of sends that went again (sendAndAwaitAck).
    */
   async sendTexts({ recipients, first, perClient, tag }: { recipients: string[]; first: number; perClient: number; tag: string }): Promise<number> {
     if (first + recipients.length > clients.length) throw new Error(`senders ${first}–${first + recipients.length - 1} asked for, ${clients.length} linked`);
     forgetEvents();
-    const before = reconnects;
+    const before = resends;
     await Promise.all(recipients.map(async (to, i) => {
       for (let n = 0; n < perClient; n++) await sendAndAwaitAck(clients[first + i]!, to, `${tag} ${n}`);
     }));
-    return reconnects - before;
+    return resends - before;
   },
 
   /**

@@ -62,7 +62,7 @@ class FleetProcess {
 }
 
 export class RawFleet {
-  /** sends that failed on a closed connection and went again once their client had reconnected (as an app does) */
+  /** sends that went again, as an app sends them: after their client reconnected, or with the same id without an ack in time */
   resends = 0;
 
   private constructor(
@@ -104,8 +104,8 @@ export class RawFleet {
 
   /**
    * Client `from + i` (in link order) sends `perClient` texts to recipients[i], each awaited to the server ack;
-   * clients in parallel. A send that fails on a closed connection goes again once its client has reconnected
-   * (counted in `resends`).
+   * clients in parallel. A send that fails on a closed connection goes again once its client has reconnected, one
+   * without an ack in 15 s goes again with the same id (counted in `resends`).
    */
   async sendTexts(recipients: string[], perClient: number, tag: string, from = 0): Promise<void> {
     const linked = this.processes.reduce((sum, p) => sum + p.clients, 0);
