@@ -65,7 +65,8 @@ export function createSocket({ auth, network, options, logger, groupMetadata, fi
     getMessage: findMessage,
     // Baileys' retry manager keeps the messages sent lately, to answer retry receipts, and upstream the ones received
     // too, which no retry receipt asks for (it only ever names a message this device sent): up to 32 per session
-    // in a session that mostly receives, each encoded once more on arrival. recent-messages.ts keeps ours.
+    // in a session that mostly receives, each encoded once more on arrival. recent-messages.ts keeps ours when the
+    // store keeps no content; how many sends Baileys keeps follows the same setting (EngineOptions).
     keepReceivedMessages: false,
     recentMessagesLimit: options.sentRetryCacheLimit,
     ...(uploadAgent ? { fetchAgent: uploadAgent } : {}),
