@@ -8,6 +8,7 @@ import { child, contentBytes, iqResult, node, stanzaId, uint, unixNow } from './
 import type { Account, Companion } from './world/accounts.js';
 import { companionSignatureValid, issueDeviceIdentity } from './world/adv.js';
 import { openKeyBundle, phoneEphemeral, type PhoneEphemeral } from './world/link-code.js';
+import { PreKeyShelf } from './world/pre-key-shelf.js';
 
 const QR_REF_COUNT = 6;
 const QR_PREFIX = 'https://wa.me/settings/linked_devices#';
@@ -128,7 +129,7 @@ export class Linking {
           publicKey: Buffer.from(data.eSkeyVal ?? []),
           signature: Buffer.from(data.eSkeySig ?? [])
         },
-        preKeys: new Map()
+        preKeys: new PreKeyShelf()
       }
     });
     const issued = issueDeviceIdentity(account.phoneParty.identity, identity, advSecret, companion.id);

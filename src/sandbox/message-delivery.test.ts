@@ -8,16 +8,33 @@ import type { RawClient } from '../../test/support/raw-client.js';
 const ALICE = '15550303001';
 const BOB = '15550303002';
 const DAVE = '15550303004';
+const ERIN = '15550303005';
 
-const fixture = useSandbox({ accounts: { [BOB]: 'Bob' }, linked: [[ALICE, 'Alice'], [DAVE, 'Dave'], [DAVE, 'Dave']] });
+const fixture = useSandbox({ accounts: { [BOB]: 'Bob' }, linked: [[ALICE, 'Alice'], [DAVE, 'Dave'], [DAVE, 'Dave'], [ERIN, 'Erin']] });
 let sb: RunningSandbox;
 let alice: RawClient;
 let dave1: RawClient;
 let dave2: RawClient;
-before(async () => ({ sb, clients: [alice, dave1, dave2] } = await fixture.ready));
+let erin: RawClient;
+before(async () => ({ sb, clients: [alice, dave1, dave2, erin] } = await fixture.ready));
 
 /** The upsert of text message `id`, past any placeholder for it that could not be decrypted yet. */
 const textUpsertOf = (client: RawClient, id: string) => upsertOf(client, id, (m) => !!m.message?.extendedTextMessage);
+
+/** How many one-time pre-keys the server holds for the client's device, asked as Baileys asks (`encrypt` count). */
+async function preKeyCount(client: RawClient): Promise<number> {
+  const answer = await client.sock!.query({ tag: 'iq', attrs: { xmlns: 'encrypt', type: 'get', to: 's.whatsapp.net' }, content: [{ tag: 'count', attrs: {} }] });
+  return Number((answer.content as { tag: string; attrs: Record<string, string> }[]).find((c) => c.tag === 'count')!.attrs.value);
+}
+
+test("a first message to a companion takes one of the pre-keys it uploaded, and the companion decrypts it", async () => {
+  const before = await preKeyCount(erin);
+  assert.ok(before > 100, `Baileys uploads its pre-keys at link; the server holds ${before}`);
+  const sent = await alice.sock!.sendMessage(`${ERIN}@s.whatsapp.net`, { text: 'our first words' });
+  const { message } = await textUpsertOf(erin, sent!.key.id!);
+  assert.equal(message.message?.extendedTextMessage?.text, 'our first words');
+  assert.equal(await preKeyCount(erin), before - 1);
+});
 
 test('a LID-addressed message to an account with a phone and two companions reaches all three devices', async () => {
   const dave = sb.network.accounts.get(DAVE)!;

@@ -3,6 +3,7 @@ import type { BinaryNode } from 'baileys';
 import { IqFailure, type StanzaRouter } from '../router.js';
 import { keyBundleNodes, registrationNode } from '../routing/key-bundle.js';
 import { child, childrenNamed, contentBytes, node, uint } from '../stanza.js';
+import { MAX_PRE_KEY_BYTES, type PreKey } from '../world/pre-key-shelf.js';
 import type { KeyBundle } from '../world/signal-party.js';
 import { startPhoneBootstrap } from './phone-bootstrap.js';
 
@@ -14,11 +15,14 @@ export function keysFeature(router: StanzaRouter): void {
   router
     .iq('encrypt:count', ({ companion }) => [node('count', { value: String(companion.keys.preKeys.size) })])
     .iq('encrypt:registration', ({ companion, network, conn }, iq) => {
-      const list = child(iq, 'list');
-      for (const key of childrenNamed(list, 'key')) {
-        const value = contentBytes(child(key, 'value'));
-        if (value) companion.keys.preKeys.set(uint(contentBytes(child(key, 'id'))), value);
+      const uploaded: PreKey[] = [];
+      for (const key of childrenNamed(child(iq, 'list'), 'key')) {
+        const publicKey = contentBytes(child(key, 'value'));
+        if (!publicKey) continue;
+        if (publicKey.length > MAX_PRE_KEY_BYTES) throw new IqFailure(400, 'bad-request');
+        uploaded.push({ keyId: uint(contentBytes(child(key, 'id'))), publicKey });
       }
+      companion.keys.preKeys.add(uploaded);
       const skey = child(iq, 'skey');
       if (skey) {
         companion.keys.signedPreKey = {

@@ -3,6 +3,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { jidDecode, type BinaryNode } from 'baileys';
 import { PhoneInbox } from './phone-inbox.js';
+import { PreKeyShelf } from './pre-key-shelf.js';
 import { SignalParty, type KeyBundle, type LidLookup } from './signal-party.js';
 
 export const PN_SERVER = 's.whatsapp.net';
@@ -14,7 +15,7 @@ export interface CompanionKeys {
   registrationId: number;
   identityKey: Buffer;
   signedPreKey: { keyId: number; publicKey: Buffer; signature: Buffer };
-  preKeys: Map<number, Buffer>;
+  preKeys: PreKeyShelf;
 }
 
 export interface Companion {
@@ -158,13 +159,7 @@ export class Account {
     const companion = this.activeCompanion(device);
     if (!companion) return undefined;
     const { keys } = companion;
-    const first = keys.preKeys.entries().next();
-    let preKey: KeyBundle['preKey'];
-    if (!first.done) {
-      const [keyId, publicKey] = first.value;
-      keys.preKeys.delete(keyId);
-      preKey = { keyId, publicKey };
-    }
+    const preKey = keys.preKeys.take();
     return {
       registrationId: keys.registrationId,
       identityKey: keys.identityKey,
