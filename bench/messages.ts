@@ -128,6 +128,7 @@ async function outboundThroughput(bench: Bench, gateway: BenchGateway, dialect: 
     const total = sessions * PER_SESSION;
     // Warm-up: the first message of a pair sets up its Signal session and resolves the recipient. In batches: a
     // thousand first messages at once (pre-key bundles, device lists) outlast the 15 s a send may wait for its ack.
+    await bench.fleet.allOpen();
     for (let first = 0; first < sessions; first += WARM_UP_BATCH) {
       await bench.fleet.sendTexts(rawRecipients.slice(first, first + WARM_UP_BATCH), 1, 'warm-up', first);
       await sendSync(gateway, ours.slice(first, first + WARM_UP_BATCH), 1, 'warm-up');
@@ -135,6 +136,7 @@ async function outboundThroughput(bench: Bench, gateway: BenchGateway, dialect: 
     const rounds: { raw: number; sync: number; async: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const tag = `${dialect} n${sessions} r${round}`;
+      await bench.fleet.allOpen();
       const raw = await rateOf(total, () => bench.fleet.sendTexts(rawRecipients, PER_SESSION, tag));
       const sync = await rateOf(total, () => sendSync(gateway, ours, PER_SESSION, `sync ${tag}`));
       const async = await rateOf(total, () => sendAsyncUntilReceived(gateway, bench.sandbox.controlUrl, ours, PER_SESSION, `async ${tag}`, { intervalMs: 100, timeoutMs: 300_000 }));
@@ -168,6 +170,7 @@ async function inboundLatency(bench: Bench, gateway: BenchGateway, dialect: Dial
   const raw = range(INBOUND_SESSIONS).map((i) => ({ phone: bench.rawPeers[i]!, to: bench.rawSenders[i]! }));
   const drainMs = 60_000 + INBOUND_SECONDS * 1000;
   await waitForIdle(gateway.pid);
+  await bench.fleet.allOpen();
   await bench.fleet.upsertTimes(await sendFromPhones(controlUrl, raw, 2, 'warm-up'), 30_000);
   const warmUp = await sendFromPhones(controlUrl, ours, 2, 'warm-up');
   await bench.receiver.arrivals(warmUp, 30_000);

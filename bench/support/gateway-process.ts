@@ -137,8 +137,9 @@ export class BenchGateway {
    * at WhatsApp's ack and requires `sent`; `async` is answered 202 `queued` at once; `sync-or-queued` waits like
    * `sync` but also takes the 202 `queued` the gateway answers when the ack is later than its send timeout (the
    * message still goes out: the caller checks the phones).
-   * A request that fails on the connection goes once more with the same Idempotency-Key, as a careful client does:
-   * a reused keep-alive connection the server is closing just then resets (ECONNRESET), and the gateway answers a
+   * A request that fails on the connection (or has no answer within its deadline) goes once more with the same
+   * Idempotency-Key, as a careful client does: a reused keep-alive connection the server is closing just then resets
+   * (ECONNRESET), and the gateway answers a
    * repeated key as it answered (or is answering) the first request, sending nothing twice. Counted in `resends`.
    */
   async sendText(sessionId: string, to: string, message: string, mode: SendMode): Promise<string> {
@@ -149,6 +150,7 @@ export class BenchGateway {
     let retried = false;
     const answer = await this.api('POST', path, body, key).catch((error: unknown) => {
       if (!isConnectionFailure(error)) throw error;
+      process.stderr.write(`[bench] ${new Date().toISOString()} send/text from ${sessionId}: ${(error as Error).message}; asking again with its Idempotency-Key\n`);
       retried = true;
       this.resends += 1;
       return this.api('POST', path, body, key);

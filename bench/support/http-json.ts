@@ -10,9 +10,10 @@ export interface Answer {
 }
 
 const agent = new Agent({ keepAlive: true });
-const CONNECTION_FAILURES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED']);
+/** `ETIMEDOUT`: no answer within the request's deadline (the request may or may not have been handled). */
+const CONNECTION_FAILURES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT']);
 
-/** Whether the request failed on its connection (reset or refused) rather than with an answer or a timeout. */
+/** Whether the request failed on its connection (reset, refused, or unanswered in time) rather than with an answer. */
 export function isConnectionFailure(error: unknown): boolean {
   return error instanceof Error && CONNECTION_FAILURES.has((error as NodeJS.ErrnoException).code ?? '');
 }
@@ -35,7 +36,7 @@ export function requestJson(url: string, method = 'GET', body?: unknown, headers
         }
       });
     });
-    const deadline = setTimeout(() => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    const deadline = setTimeout(() => req.destroy(Object.assign(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
     req.on('error', (error) => {
       clearTimeout(deadline);
       reject(error);

@@ -1,6 +1,8 @@
 // Child processes of a benchmark run (sandbox, gateway, raw Baileys clients): each is killed when the run ends,
 // however it ends (finished, failed, Ctrl-C), so none outlives the bench.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { withTimeout } from './wall-clock.js';
 
@@ -39,6 +41,14 @@ function forwardStderr(child: ChildProcess, what: string): void {
   });
 }
 
+/** With BENCH_LOG_DIR, all a child writes on stdout (its pino log) is also kept in `<dir>/<what>-<pid>.log`. */
+function keepLog(child: ChildProcess, what: string): void {
+  const dir = process.env.BENCH_LOG_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  child.stdout!.pipe(createWriteStream(join(dir, `${what.replace(/\W+/g, '-').replace(/^-|-$/g, '')}-${child.pid}.log`)));
+}
+
 function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
@@ -63,6 +73,7 @@ const PINO_ERROR = 50;
 export async function startJsonChild({ command = process.execPath, args, env = {} }: Launch, ready: (line: any) => boolean, what: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; line: any }> {
   const child = own(spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   forwardStderr(child, what);
+  keepLog(child, what);
   const line = new Promise<any>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const errorsShown = new Set<string>();

@@ -2,6 +2,7 @@
 // clients (test/support/raw-client.ts, linked by QR like any device), driven over IPC by raw-fleet.ts. They send
 // texts with `sock.sendMessage`, each awaited to WhatsApp's server ack (what the gateway's sync answer waits for),
 // and note when each inbound message's `messages.upsert` fired.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { generateMessageIDV2, type BinaryNode, type WASocket } from 'baileys';
 import { RawClient, trustSandbox } from '../../test/support/raw-client.js';
 import { okJson } from './http-json.js';
@@ -18,6 +19,9 @@ const ACK_TIMEOUT_MS = 15_000; // the gateway's default WAYGATE_SEND_TIMEOUT_MS
 const LINK_BATCH = 10;
 
 const clients: RawClient[] = [];
+/** How late this process's timers ran: Baileys ends a connection whose keep-alive tick finds 35 s without data, so a stall of this process alone can close its sockets. */
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 /** sends that went again: after their client lost its connection and reconnected, or without an ack in time */
 let resends = 0;
 const upsertedAt = new Map<string, number>();
@@ -42,6 +46,8 @@ function serverAck(id: string): Promise<void> {
 }
 
 const SEND_ATTEMPTS = 3;
+/** A reconnect is a new Noise handshake and login, queued behind whatever the sandbox is doing at 1,000 clients. */
+const RECONNECT_TIMEOUT_MS = 180_000;
 const ACK_TIMED_OUT = /timed out after .* waiting for the server ack/;
 
 /**
@@ -58,7 +64,7 @@ async function sendAndAwaitAck(client: RawClient, to: string, text: string): Pro
       const closed = /Connection Closed|Connection was lost/.test(String(error));
       if (attempt === SEND_ATTEMPTS || !(closed || ACK_TIMED_OUT.test(String(error)))) throw error;
       resends++;
-      if (closed) await pollUntil(async () => (client.sock !== sock && client.connection === 'open') || undefined, { what: 'a raw client to reconnect', timeoutMs: 60_000, intervalMs: 100 });
+      if (closed) await pollUntil(async () => (client.sock !== sock && client.connection === 'open') || undefined, { what: 'a raw client to reconnect', timeoutMs: RECONNECT_TIMEOUT_MS, intervalMs: 100 });
     }
   }
 }
@@ -73,10 +79,29 @@ async function sendOnce(client: RawClient, to: string, text: string, id: string)
   await acked;
 }
 
+/**
+ * Says on stderr (the bench passes it on) when a linked client's connection closes, why, and the longest stall of
+ * this process's event loop since the last such line: a run that stops on a client that did not come back shows
+ * what happened before.
+ */
+function reportCloses(client: RawClient, phone: string): void {
+  let opened = false;
+  client.on('connection.update', ({ connection, lastDisconnect }: { connection?: string; lastDisconnect?: { error?: any } }) => {
+    if (connection === 'open') opened = true;
+    if (connection !== 'close' || !opened) return;
+    const error = lastDisconnect?.error;
+    const stallMs = Math.round(loopDelay.max / 1e6);
+    loopDelay.reset();
+    const why = error ? `${error.output?.statusCode ?? error.name} ${error.message}` : 'no error given';
+    process.stderr.write(`[raw fleet ${process.pid}] ${new Date().toISOString()} ${phone} closed: ${why} (longest event-loop stall here since the last close: ${stallMs} ms)\n`);
+  });
+}
+
 /** Creates the account and has its phone scan a new client's QR; the client is not open yet. */
 async function pair(phone: string): Promise<RawClient> {
   await okJson(`${FLEET_CONTROL_URL}/sandbox/v1/accounts`, 'POST', { phone, name: `Raw ${phone}` });
   const client = new RawClient(FLEET_WS_URL!, { reconnect: true });
+  reportCloses(client, phone);
   client.start();
   await okJson(`${FLEET_CONTROL_URL}/sandbox/v1/accounts/${phone}/link`, 'POST', { qr: await client.waitForQr() });
   return client;
@@ -141,6 +166,15 @@ const commands = {
     const ms = performance.now() - start;
     client.events.length = 0;
     return ms;
+  },
+
+  /** Resolves once every client is open (a client that lost its connection has reconnected). */
+  async allOpen(): Promise<void> {
+    await pollUntil(() => clients.every((c) => c.connection === 'open') || undefined, {
+      what: 'every raw client to be open',
+      timeoutMs: RECONNECT_TIMEOUT_MS,
+      progress: () => `${clients.filter((c) => c.connection !== 'open').length} not open`
+    });
   },
 
   /** When each id's messages.upsert fired (wall ms), or null for ids not received yet. */

@@ -102,6 +102,11 @@ export class RawFleet {
     }
   }
 
+  /** Resolves once every client is open, so a timed phase does not begin with reconnections. */
+  async allOpen(): Promise<void> {
+    await Promise.all(this.processes.map((p) => p.call('allOpen', {}, 200_000)));
+  }
+
   /**
    * Client `from + i` (in link order) sends `perClient` texts to recipients[i], each awaited to the server ack;
    * clients in parallel. A send that fails on a closed connection goes again once its client has reconnected, one
