@@ -139,8 +139,8 @@ export class BenchGateway {
    * message still goes out: the caller checks the phones).
    * A request that fails on the connection (or has no answer within its deadline) goes once more with the same
    * Idempotency-Key, as a careful client does: a reused keep-alive connection the server is closing just then resets
-   * (ECONNRESET), and the gateway answers a
-   * repeated key as it answered (or is answering) the first request, sending nothing twice. Counted in `resends`.
+   * (ECONNRESET), and the gateway answers a repeated key as it answered (or is answering) the first request, sending
+   * nothing twice. Counted in `resends`, and said on stderr.
    */
   async sendText(sessionId: string, to: string, message: string, mode: SendMode): Promise<string> {
     const async = mode === 'async';

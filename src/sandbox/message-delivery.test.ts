@@ -36,6 +36,29 @@ test("a first message to a companion takes one of the pre-keys it uploaded, and 
   assert.equal(await preKeyCount(erin), before - 1);
 });
 
+test('a pre-key upload with a key that is no Curve25519 public key is refused and keeps none of its keys', async () => {
+  const before = await preKeyCount(erin);
+  const key = (id: number, bytes: number) => ({
+    tag: 'key',
+    attrs: {},
+    content: [
+      { tag: 'id', attrs: {}, content: Buffer.from([0, 0x10, id]) },
+      { tag: 'value', attrs: {}, content: Buffer.alloc(bytes, 7) }
+    ]
+  });
+  const upload = (bytes: number) =>
+    erin.sock!.query({
+      tag: 'iq',
+      attrs: { xmlns: 'encrypt', type: 'set', to: 's.whatsapp.net' },
+      content: [
+        { tag: 'registration', attrs: {}, content: Buffer.alloc(4) },
+        { tag: 'list', attrs: {}, content: [key(1, 32), key(2, bytes)] }
+      ]
+    });
+  for (const bytes of [34, 0]) await assert.rejects(upload(bytes), (error: any) => error?.data === 400 && error.message === 'bad-request');
+  assert.equal(await preKeyCount(erin), before);
+});
+
 test('a LID-addressed message to an account with a phone and two companions reaches all three devices', async () => {
   const dave = sb.network.accounts.get(DAVE)!;
   const aliceAccount = sb.network.accounts.get(ALICE)!;

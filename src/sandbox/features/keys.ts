@@ -18,8 +18,7 @@ export function keysFeature(router: StanzaRouter): void {
       const uploaded: PreKey[] = [];
       for (const key of childrenNamed(child(iq, 'list'), 'key')) {
         const publicKey = contentBytes(child(key, 'value'));
-        if (!publicKey) continue;
-        if (publicKey.length > MAX_PRE_KEY_BYTES) throw new IqFailure(400, 'bad-request');
+        if (!publicKey || publicKey.length === 0 || publicKey.length > MAX_PRE_KEY_BYTES) throw new IqFailure(400, 'bad-request');
         uploaded.push({ keyId: uint(contentBytes(child(key, 'id'))), publicKey });
       }
       companion.keys.preKeys.add(uploaded);
