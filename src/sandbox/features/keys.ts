@@ -3,7 +3,7 @@ import type { BinaryNode } from 'baileys';
 import { IqFailure, type StanzaRouter } from '../router.js';
 import { keyBundleNodes, registrationNode } from '../routing/key-bundle.js';
 import { child, childrenNamed, contentBytes, node, uint } from '../stanza.js';
-import { MAX_PRE_KEY_BYTES, type PreKey } from '../world/pre-key-shelf.js';
+import { isPreKeyValue, type PreKey } from '../world/pre-key-shelf.js';
 import type { KeyBundle } from '../world/signal-party.js';
 import { startPhoneBootstrap } from './phone-bootstrap.js';
 
@@ -18,7 +18,7 @@ export function keysFeature(router: StanzaRouter): void {
       const uploaded: PreKey[] = [];
       for (const key of childrenNamed(child(iq, 'list'), 'key')) {
         const publicKey = contentBytes(child(key, 'value'));
-        if (!publicKey || publicKey.length === 0 || publicKey.length > MAX_PRE_KEY_BYTES) throw new IqFailure(400, 'bad-request');
+        if (!publicKey || !isPreKeyValue(publicKey)) throw new IqFailure(400, 'bad-request');
         uploaded.push({ keyId: uint(contentBytes(child(key, 'id'))), publicKey });
       }
       companion.keys.preKeys.add(uploaded);

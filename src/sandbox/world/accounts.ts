@@ -3,7 +3,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { jidDecode, type BinaryNode } from 'baileys';
 import { PhoneInbox } from './phone-inbox.js';
-import { PreKeyShelf } from './pre-key-shelf.js';
+import type { PreKeyShelf } from './pre-key-shelf.js';
 import { SignalParty, type KeyBundle, type LidLookup } from './signal-party.js';
 
 export const PN_SERVER = 's.whatsapp.net';

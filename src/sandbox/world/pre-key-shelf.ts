@@ -5,8 +5,13 @@
 
 const ID_BYTES = 4;
 /** a Curve25519 public key, with or without its 0x05 type prefix */
-export const MAX_PRE_KEY_BYTES = 33;
+const MAX_PRE_KEY_BYTES = 33;
 const RECORD_BYTES = ID_BYTES + 1 + MAX_PRE_KEY_BYTES;
+
+/** Whether `publicKey` fits a record: what an upload may carry. */
+export function isPreKeyValue(publicKey: Buffer): boolean {
+  return publicKey.length > 0 && publicKey.length <= MAX_PRE_KEY_BYTES;
+}
 
 export interface PreKey {
   keyId: number;
@@ -25,7 +30,7 @@ export class PreKeyShelf {
   /** Keeps the keys after those already here; a key whose id is here already replaces it in its place. */
   add(keys: readonly PreKey[]): void {
     for (const { publicKey } of keys) {
-      if (publicKey.length === 0 || publicKey.length > MAX_PRE_KEY_BYTES) throw new RangeError(`a pre-key is 1–${MAX_PRE_KEY_BYTES} bytes, got ${publicKey.length}`);
+      if (!isPreKeyValue(publicKey)) throw new RangeError(`a pre-key is 1–${MAX_PRE_KEY_BYTES} bytes, got ${publicKey.length}`);
     }
     const offsetOf = new Map<number, number>();
     for (let at = this.head; at < this.records.length; at += RECORD_BYTES) offsetOf.set(this.records.readUInt32BE(at), at);
