@@ -80,6 +80,7 @@ export interface HistorySync {
 export interface ChatEventMap {
   chat_update: ChatUpdate;
   chat_delete: { chats: string[] };
+  /** Names and identities learnt; not the push name of a `message` event's sender, which that event carries. */
   contacts_update: { contacts: ContactInfo[] };
   identity_mapping: { mappings: { pn: string; lid: string }[] };
   history_sync: HistorySync;

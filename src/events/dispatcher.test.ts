@@ -212,6 +212,60 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await getSession(store.db, 's1'))?.webhookUrl, receiver.url);
     });
 
+    // With the poll an hour away, only what the dispatcher is told (signals after commit, the end of an attempt)
+    // can get these deliveries out: a scan of the whole queue is no longer what moves each event.
+    it('sends events appended while it runs without waiting for a poll, in order per lane, across lanes at once', async () => {
+      await seedSession(store.db, 's1', { webhookUrl: receiver.url });
+      await seedSession(store.db, 's2', { webhookUrl: receiver.url });
+      startDispatcher({ pollIntervalMs: 3_600_000 });
+      await sleep(50);
+      receiver.reply = (request) => ({ status: 200, delayMs: request.json.data.n === 0 ? 150 : 0 });
+      const first = await append('s1', 'message.received', { n: 0 });
+      await eventually(() => receiver.requests.length === 1);
+      // Queued behind the attempt in flight on s1's lane, and on a lane of its own for s2.
+      const behind = [await append('s1', 'message.received', { n: 1 }), await append('s1', 'message.received', { n: 2 })];
+      const other = await append('s2', 'message.received', { n: 9 });
+      await eventually(settledAs(other, 'delivered'), 1_000);
+      assert.equal((await delivery(first)).state, 'in_flight');
+      await eventually(settledAs(behind[1]!, 'delivered'), 1_000);
+      assert.deepEqual(receiver.requests.filter((r) => r.json.data.sessionId === 's1').map((r) => r.json.data.n), [0, 1, 2]);
+    });
+
+    it('drains the backlog its first scan finds, lane after lane, without waiting for a poll', async () => {
+      const ids: Record<string, string[]> = { s1: [], s2: [] };
+      for (const session of ['s1', 's2']) {
+        await seedSession(store.db, session, { webhookUrl: receiver.url });
+        for (let n = 0; n < 4; n++) ids[session]!.push(await append(session, 'message.received', { n }));
+      }
+      startDispatcher({ pollIntervalMs: 3_600_000 });
+      await eventually(async () => (await Promise.all([...ids.s1!, ...ids.s2!].map(async (id) => (await delivery(id)).state))).every((s) => s === 'delivered'), 1_000);
+      for (const session of ['s1', 's2']) {
+        assert.deepEqual(receiver.requests.filter((r) => r.json.data.sessionId === session).map((r) => r.json.data.n), [0, 1, 2, 3]);
+      }
+    });
+
+    it('drains more lanes than one scan reads (256) without waiting for a poll', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 300; i++) {
+        await seedSession(store.db, `wide-${i}`, { webhookUrl: receiver.url });
+        ids.push(await append(`wide-${i}`));
+      }
+      startDispatcher({ pollIntervalMs: 3_600_000 });
+      await eventually(() => receiver.requests.length === ids.length, 5_000);
+      assert.deepEqual(new Set(receiver.eventIds()), new Set(ids));
+    });
+
+    it('retries a failed attempt when its backoff ends, not at the next poll', async () => {
+      await seedSession(store.db, 's1', { webhookUrl: receiver.url });
+      startDispatcher({ pollIntervalMs: 3_600_000 });
+      await sleep(50);
+      receiver.reply = (_, index) => ({ status: index === 0 ? 503 : 200 });
+      const eventId = await append('s1');
+      const next = await append('s1');
+      await eventually(settledAs(next, 'delivered'), 1_000);
+      assert.deepEqual(receiver.eventIds(), [eventId, eventId, next]);
+    });
+
     it('runs lanes concurrently up to the limit', async () => {
       const ids: string[] = [];
       for (const id of ['a', 'b', 'c', 'd']) {

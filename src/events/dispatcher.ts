@@ -1,8 +1,10 @@
 // The webhook dispatcher: takes due deliveries from the queue and runs them with bounded concurrency,
-// one at a time per (session, url) lane so each receiver sees its events in order. Woken by outbox
-// signals after commit, with a poll as a safety net. At-least-once: a claimed row is leased to this node, so
-// rows left in flight by a crash are released when the node starts again, or retaken by another node once
-// the lease runs out; receivers de-duplicate on the event id. A receiver's 2xx JSON reply is handed to `onReply`
+// one at a time per (session, url) lane so each receiver sees its events in order. The rows an outbox signal
+// names (after commit) are tried at once, and when an attempt ends with rows queued behind it the lane's next row
+// is read by itself: the whole queue is scanned only on the poll (the safety net, and how rows other nodes queued
+// are found), after a replay, when a target recovers, or when a guess proved wrong, so an event costs no scan.
+// At-least-once: a claimed row is leased to this node, so rows left in flight by a crash are released when the
+// node starts again, or retaken by another node once the lease runs out; receivers de-duplicate on the event id. A receiver's 2xx JSON reply is handed to `onReply`
 // once the delivery is recorded; what it asks for runs elsewhere, never in a lane.
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
@@ -14,6 +16,7 @@ import { appendDeliveryAttempt } from '../store/repos/delivery-log.js';
 import {
   claimDelivery,
   expediteDeliveries,
+  laneHead,
   listLaneHeads,
   recordDeliveryOutcome,
   releaseLeases,
@@ -82,8 +85,17 @@ interface Settings {
 }
 
 const DAY_MS = 86_400_000;
-/** Most lane heads one scan keeps for the attempts that follow. */
+/** Most lane heads kept for the attempts that follow (from a scan, signals and lanes' next rows); past it, a scan. */
 const READY_HEADS = 256;
+
+const laneOf = (delivery: WebhookDelivery) => `${delivery.sessionId}\u0000${delivery.url}`;
+
+/** Inserts by due time, after any head due at the same time (heads arrive mostly in order: from the back). */
+function insertByDue(heads: WebhookDelivery[], head: WebhookDelivery): void {
+  let at = heads.length;
+  while (at > 0 && heads[at - 1]!.nextAttemptAt > head.nextAttemptAt) at -= 1;
+  heads.splice(at, 0, head);
+}
 
 /** Each attempt in flight listens to it until the attempt ends, so more listeners than Node's warning level of 10 are normal. */
 function shutdownController(): AbortController {
@@ -108,11 +120,17 @@ export class WebhookDispatcher {
   #pump: Promise<void> | undefined;
   #pumpAgain = false;
   /**
-   * Due lane heads from the last scan, soonest first, not taken yet: attempts that end take from here, so a
-   * backlog over many lanes is not walked again for every one. Anything else that wakes the pump scans again.
+   * Candidate lane heads, soonest due first, not taken yet: from the last scan, from signals, and the next row of
+   * a lane whose attempt ended. A candidate is only a guess: the claim checks that it still heads its lane.
    */
   #ready: WebhookDelivery[] = [];
+  /** Lanes with an attempt of this node in flight. */
+  readonly #busyLanes = new Set<string>();
+  /** Lanes with rows queued behind an attempt: when it ends the lane's next row is read, until none is left. */
+  readonly #backlogged = new Set<string>();
   #rescan = true;
+  /** The last scan stopped at its limit: lanes it did not read may have work, so running dry scans again. */
+  #moreLanes = false;
   #wakeTimer: NodeJS.Timeout | undefined;
   #wakeAt = Infinity;
   #intervals: NodeJS.Timeout[] = [];
@@ -155,7 +173,8 @@ export class WebhookDispatcher {
     this.#leasesReleased = this.#releaseOwnLeases();
     // An event no webhook takes queues no delivery: nothing new to scan for.
     this.#unsubscribe = onOutboxSignal((signal) => {
-      if (signal.kind === 'requeued' || signal.deliveryQueued) this.#wake();
+      if (signal.kind === 'requeued') this.#wake();
+      else if (signal.deliveries.length > 0) this.#offer(signal.deliveries);
     });
     this.#intervals = [
       setInterval(() => this.#wake(), this.#options.pollIntervalMs),
@@ -186,6 +205,22 @@ export class WebhookDispatcher {
       this.#shutdown.abort();
       await settled;
     }
+  }
+
+  /**
+   * Rows just queued, or a lane's next row: candidates for the pump, without a scan. Past READY_HEADS a new row
+   * is left to a scan, which reads heads in due order; a lane's next row is kept anyway (there is one per attempt
+   * that ended), or every attempt of a drain would end in a scan.
+   */
+  #offer(deliveries: readonly WebhookDelivery[], nextOfLane = false): void {
+    for (const delivery of deliveries) {
+      const lane = laneOf(delivery);
+      if (this.#busyLanes.has(lane)) this.#backlogged.add(lane);
+      else if (this.#ready.some((head) => head.id === delivery.id)) continue;
+      else if (nextOfLane || this.#ready.length < READY_HEADS) insertByDue(this.#ready, delivery);
+      else this.#rescan = true;
+    }
+    this.#wake(false);
   }
 
   #wake(rescan = true): void {
@@ -237,12 +272,22 @@ export class WebhookDispatcher {
         // The probe is the URL's soonest head even if it is still backing off: while the circuit is open, its
         // probe schedule decides when the target is tried again, so a recovery is noticed within one probe wait.
         const [head] = await listLaneHeads(this.#db, { url, state: 'pending', limit: 1 });
-        if (head && (await this.#claim(head, now))) launched += 1;
+        if (head && (await this.#claim(head, now))) {
+          this.#backlogged.add(laneOf(head));
+          launched += 1;
+        }
       }
-      if (this.#rescan || this.#ready.length === 0) {
+      if (this.#rescan || (this.#moreLanes && this.#ready.length === 0)) {
         this.#rescan = false;
         const limit = Math.max(free - launched, READY_HEADS);
-        this.#ready = await listLaneHeads(this.#db, { excludeUrls: this.#breaker.openUrls(), limit });
+        const scanned = await listLaneHeads(this.#db, { excludeUrls: this.#breaker.openUrls(), limit });
+        this.#moreLanes = scanned.length === limit;
+        // A scan says nothing of what waits behind each head: each lane is followed until it is found empty.
+        for (const head of scanned) this.#backlogged.add(laneOf(head));
+        // Rows offered while the scan ran stay candidates, whether the scan saw them or not.
+        const found = new Set(scanned.map((head) => head.id));
+        for (const head of this.#ready) if (!found.has(head.id)) insertByDue(scanned, head);
+        this.#ready = scanned;
       }
       while (launched < free && this.#ready.length > 0) {
         const head = this.#ready[0]!;
@@ -254,7 +299,14 @@ export class WebhookDispatcher {
         }
         this.#ready.shift();
         if (this.#inFlight.has(head.id) || this.#breaker.isOpen(head.url)) continue;
+        const lane = laneOf(head);
+        if (this.#busyLanes.has(lane)) {
+          this.#backlogged.add(lane);
+          continue;
+        }
         if (await this.#claim(head, now)) launched += 1;
+        // Not its lane's head after all (a row ahead of it, or another node took it): the queue knows better.
+        else this.#rescan = true;
       }
       const probeAt = this.#breaker.nextProbeAt(now);
       if (probeAt !== undefined) this.#wakeLater(probeAt);
@@ -266,6 +318,7 @@ export class WebhookDispatcher {
     // Longer than any attempt (bounded by the timeout) plus recording it; only a crash outlives it.
     const lease = { until: now + this.#options.timeoutMs * 2 + this.#options.pollIntervalMs, owner: this.#nodeId };
     if (!(await claimDelivery(this.#db, head, lease, now))) return false;
+    this.#busyLanes.add(laneOf(head));
     this.#breaker.attemptStarted(head.url, now);
     this.#launch(head, now);
     return true;
@@ -290,15 +343,37 @@ export class WebhookDispatcher {
         // Left in flight: the lease expires and the row is retried, so this costs a delay, not an event.
         this.#breaker.inconclusive(delivery.url);
         this.#logger?.error({ err, deliveryId: delivery.id }, 'webhook attempt could not be completed');
+        return 'unknown' as const;
       })
-      .finally(() => {
+      .then((settled) => {
         this.#inFlight.delete(delivery.id);
+        const lane = laneOf(delivery);
+        // Freed before the lookup, so a row offered from here on is a candidate of its own; one offered before
+        // was committed before the lookup reads, which finds it (or the row ahead of it).
+        this.#busyLanes.delete(lane);
+        if (this.#backlogged.has(lane) || settled !== 'delivered') return this.#followLane(delivery);
         this.#wake(false);
       });
     this.#inFlight.set(delivery.id, task);
   }
 
-  async #attempt(delivery: WebhookDelivery, startedAt: number): Promise<void> {
+  /** Offers the lane's next row: the one just tried again (backing off), or the one after it. */
+  async #followLane(delivery: WebhookDelivery): Promise<void> {
+    const lane = laneOf(delivery);
+    try {
+      const next = await laneHead(this.#db, delivery);
+      if (next?.state === 'pending') return this.#offer([next], true);
+      this.#backlogged.delete(lane);
+    } catch (err) {
+      this.#backlogged.delete(lane);
+      this.#logger?.error({ err, deliveryId: delivery.id }, 'reading the next webhook delivery of a lane failed; scanning the queue');
+      this.#rescan = true;
+    }
+    this.#wake(false);
+  }
+
+  /** @returns the state the delivery was left in ('unknown' when the attempt was cut short by a shutdown). */
+  async #attempt(delivery: WebhookDelivery, startedAt: number): Promise<AttemptState | 'unknown'> {
     const report = await attemptDelivery(delivery, {
       db: this.#db,
       timeoutMs: this.#options.timeoutMs,
@@ -316,7 +391,7 @@ export class WebhookDispatcher {
         { ...delivery, state: 'pending', nextAttemptAt: now, deliveredAt: null },
         now,
       );
-      return;
+      return 'unknown';
     }
     const attempt = { number: delivery.attempts + 1, firstAttemptAt: delivery.firstAttemptAt ?? startedAt };
     const { outcome, health } = decide(report, attempt, this.#policy, now);
@@ -338,7 +413,11 @@ export class WebhookDispatcher {
     this.#logAttempt(delivery, report, outcome.state, outcome.attempts);
     this.#onAttempt?.(outcome.state);
     if (report.kind === 'response' && report.reply) this.#handOver(delivery, report.status, report.reply);
-    if (recovered) await this.#expedite(delivery.url, now);
+    if (recovered) {
+      await this.#expedite(delivery.url, now);
+      this.#rescan = true;
+    }
+    return outcome.state;
   }
 
   #handOver(delivery: WebhookDelivery, status: number, reply: WebhookReply): void {

@@ -56,8 +56,9 @@ for (const dialect of TEST_DIALECTS) {
           return id;
         });
         assert.deepEqual(signals, [
-          { kind: 'appended', eventId, sessionId: 'hooked', event: 'message.status', deliveryQueued: true },
+          { kind: 'appended', eventId, sessionId: 'hooked', event: 'message.status', deliveries: await deliveriesOf(eventId) },
         ]);
+        assert.equal((signals[0] as { deliveries: unknown[] }).deliveries.length, 1);
       } finally {
         unsubscribe();
       }

@@ -5,13 +5,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.js';
 import { insertEvent, type EventPayload } from '../store/repos/outbox.js';
 import { getSession } from '../store/repos/sessions.js';
-import { enqueueDeliveries } from '../store/repos/webhook-deliveries.js';
+import { enqueueDeliveries, type WebhookDelivery } from '../store/repos/webhook-deliveries.js';
 import { afterCommit } from '../store/transaction.js';
 import { eventFilterAllows, nameOf, type EventName } from './registry.js';
 
 /** What in-process listeners (dispatchers, live streams) are told once a write is committed. */
 export type OutboxSignal =
-  | { kind: 'appended'; eventId: string; sessionId: string; event: EventName; deliveryQueued: boolean }
+  | { kind: 'appended'; eventId: string; sessionId: string; event: EventName; deliveries: WebhookDelivery[] }
   | { kind: 'requeued'; sessionId: string; count: number };
 
 const signals = new EventEmitter();
@@ -59,9 +59,8 @@ export async function appendEvent(
 
   const session = await getSession(db, input.sessionId);
   const url = session?.webhookUrl;
-  const deliveryQueued = !!url && eventFilterAllows(session.webhookEvents, input.event);
-  if (deliveryQueued) await enqueueDeliveries(db, { eventId, sessionId: input.sessionId, urls: [url] }, now);
+  const deliveries = url && eventFilterAllows(session.webhookEvents, input.event) ? await enqueueDeliveries(db, { eventId, sessionId: input.sessionId, urls: [url] }, now) : [];
 
-  signalAfterCommit(db, { kind: 'appended', eventId, sessionId: input.sessionId, event: input.event, deliveryQueued });
+  signalAfterCommit(db, { kind: 'appended', eventId, sessionId: input.sessionId, event: input.event, deliveries });
   return eventId;
 }

@@ -79,6 +79,14 @@ for (const dialect of DIALECTS) {
       assert.equal(carol.lastMessage.text, 'hi carol');
     });
 
+    test('a sender becomes a contact of the session under the push name its messages carry', async () => {
+      const contacts = await gw.request('GET', `/api/v1/profile/list-contacts?sessionId=${SESSION}&limit=50`);
+      assert.equal(contacts.status, 200, JSON.stringify(contacts.body));
+      const bob = contacts.body.results[0].data.find((c: any) => c.jid === BOB_JID);
+      assert.deepEqual([bob?.notify, bob?.name, bob?.phone], [`User ${BOB}`, `User ${BOB}`, BOB], JSON.stringify(contacts.body.results[0].data));
+      assert.match(bob.lid ?? '', /@lid$/);
+    });
+
     test('the list sorts, searches and pages, with a total', async () => {
       const byUnread = await chats('?sortBy=unreadCount&sortOrder=desc');
       assert.equal(byUnread.data[0].jid, BOB_JID);

@@ -14,7 +14,7 @@ import {
   type SignalKeyStore
 } from 'baileys';
 import type { AuthStateStore, EngineLogger } from '../port.js';
-import { BoundedMap } from './bounded-map.js';
+import { BoundedMap } from '../../lib/bounded-map.js';
 
 // Baileys' default key cache keeps every key it sees for five to fifteen minutes: right after linking, that is
 // the whole batch of uploaded pre-keys (0.2 MiB a session, measured), which nothing reads again soon. This one

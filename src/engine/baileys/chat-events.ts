@@ -37,17 +37,29 @@ const numberOf = (value: unknown): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
+export const pushNameKey = (jid: string, pushName: string) => `${jid}\u0000${pushName}`;
+
+/** A contacts.update that only says a push name a message of the batch carries (no name, no business name). */
+function repeatsPushName(contact: Partial<Contact>, named: ReadonlySet<string>): boolean {
+  const only = Object.entries(contact).every(([field, value]) => field === 'id' || field === 'notify' || value === undefined);
+  return only && !!contact.id && !!contact.notify && named.has(pushNameKey(contact.id, contact.notify));
+}
+
 export class ChatEventMapper {
   constructor(private readonly deps: ChatEventDeps) {}
 
-  async dispatch(events: Events): Promise<void> {
+  /**
+   * `named`: senders (`pushNameKey`) of this batch's `message` events, which carry their push names. Baileys
+   * repeats each one as a contacts.update; reporting it again would cost the store a second write per message.
+   */
+  async dispatch(events: Events, named: ReadonlySet<string> = new Set()): Promise<void> {
     await this.step('lid-mapping.update', events, async (m) => this.mappings([m]));
     await this.step('messaging-history.set', events, (h) => this.history(h));
     await this.step('chats.upsert', events, (chats) => this.chatStates(chats, 'server'));
     await this.step('chats.update', events, (chats) => this.chatStates(chats, 'app_state'));
     await this.step('chats.delete', events, (ids) => this.deleted(ids));
     await this.step('contacts.upsert', events, (contacts) => this.contacts(contacts));
-    await this.step('contacts.update', events, (contacts) => this.contacts(contacts));
+    await this.step('contacts.update', events, (contacts) => this.contacts(contacts.filter((contact) => !repeatsPushName(contact, named))));
   }
 
   private async step<K extends keyof BaileysEventMap>(event: K, events: Events, map: (data: BaileysEventMap[K]) => Promise<void>): Promise<void> {

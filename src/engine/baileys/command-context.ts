@@ -3,7 +3,7 @@
 import type { GroupMetadata as BaileysGroupMetadata, WASocket } from 'baileys';
 import type { EngineLogger } from '../port.js';
 import type { Me } from '../types.js';
-import type { BoundedMap } from './bounded-map.js';
+import type { BoundedMap } from '../../lib/bounded-map.js';
 import type { RecentMessages } from './recent-messages.js';
 import type { JidResolver } from './jid-resolver.js';
 import type { MediaTrust } from './media-trust.js';

@@ -7,14 +7,15 @@ import { isJidGroup, normalizeMessageContent, proto, toNumber, type BaileysEvent
 import type { EngineLogger } from '../port.js';
 import type { TypedEmitter } from '../typed-emitter.js';
 import type { CallEvent, ContactRef, DeliveryStatus, EngineEventMap, GroupChanges, Me } from '../types.js';
-import type { BoundedMap } from './bounded-map.js';
+import type { BoundedMap } from '../../lib/bounded-map.js';
 import type { RecentMessages } from './recent-messages.js';
 import type { JidResolver } from './jid-resolver.js';
 import { messageEdit, messageReaction, messageRevoke } from './message-changes.js';
 import { chatOf, normaliseMessage } from './message-content.js';
 import type { MessageLookup } from './message-lookup.js';
 import { pollVote } from './poll-votes.js';
-import { ChatEventMapper } from './chat-events.js';
+import { ChatEventMapper, pushNameKey } from './chat-events.js';
+import { bareJid } from './jids.js';
 
 export interface EventMapperDeps {
   emitter: TypedEmitter<EngineEventMap>;
@@ -57,7 +58,8 @@ export class EventMapper {
 
   /** Maps one batch; a failure in one kind of event is logged and does not hold back the others. */
   async dispatch(events: Events): Promise<void> {
-    await this.step('messages.upsert', events, (u) => this.upserts(u.messages));
+    const named = new Set<string>();
+    await this.step('messages.upsert', events, (u) => this.upserts(u.messages, named));
     await this.step('messages.update', events, (u) => this.statuses(u));
     await this.step('message-receipt.update', events, (u) => this.receipts(u));
     await this.step('groups.upsert', events, async (groups) => groups.forEach((g) => this.deps.groupMetadata.set(g.id, g)));
@@ -66,7 +68,7 @@ export class EventMapper {
     await this.step('group.join-request', events, (u) => this.joinRequest(u));
     await this.step('presence.update', events, (u) => this.presence(u));
     await this.step('call', events, (calls) => this.calls(calls));
-    await this.chats.dispatch(events);
+    await this.chats.dispatch(events, named);
   }
 
   private async step<K extends keyof BaileysEventMap>(event: K, events: Events, map: (data: BaileysEventMap[K]) => Promise<void>): Promise<void> {
@@ -80,7 +82,8 @@ export class EventMapper {
   }
 
   // Both upsert types matter: offline deliveries and messages from the account's other devices come as `append`.
-  private async upserts(messages: WAMessage[]): Promise<void> {
+  /** `named`: the senders whose push names the `message` events carried (see ChatEventMapper.dispatch). */
+  private async upserts(messages: WAMessage[], named: Set<string>): Promise<void> {
     const { emitter, resolver } = this.deps;
     for (const msg of messages) {
       // Group notifications also arrive as stub messages and are reported by the group events, except the
@@ -89,12 +92,12 @@ export class EventMapper {
         const author = await resolver.ref(msg.key.participant ?? msg.participant, msg.key.participantAlt, msg.key.remoteJid);
         emitter.emit('group_update', { groupId: msg.key.remoteJid!, author, changes: { pictureId: msg.messageStubParameters?.[0] ?? null } });
       }
-      if (!msg.messageStubType) await this.upsert(msg);
+      if (!msg.messageStubType) await this.upsert(msg, named);
     }
   }
 
   /** A message, or one that changes another (edit, revoke, reaction, poll vote): each has its own event. */
-  private async upsert(msg: WAMessage): Promise<void> {
+  private async upsert(msg: WAMessage, named: Set<string>): Promise<void> {
     const { resolver } = this.deps;
     const me = this.deps.me();
     const content = normalizeMessageContent(msg.message);
@@ -104,6 +107,8 @@ export class EventMapper {
     const message = await normaliseMessage(msg, me, resolver);
     if (!message) return;
     this.deps.recentMessages.remember(message.id, msg.message);
+    // The sender as Baileys names it in the contacts.update that repeats the push name.
+    if (!message.fromMe && msg.pushName) named.add(pushNameKey(bareJid(msg.key.participant || msg.key.remoteJid), msg.pushName));
     this.deps.emitter.emit('message', message);
   }
 

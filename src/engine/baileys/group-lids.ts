@@ -5,7 +5,7 @@
 // most once a minute per group); a LID seen elsewhere is looked up in every cached group, without a query.
 import type { GroupMetadata, WASocket } from 'baileys';
 import type { EngineLogger } from '../port.js';
-import type { BoundedMap } from './bounded-map.js';
+import type { BoundedMap } from '../../lib/bounded-map.js';
 import type { IdentityLearning, IdentityPair } from './identity-learning.js';
 import { bareJid, isLid, isPn } from './jids.js';
 import { remoteCall } from './remote-call.js';

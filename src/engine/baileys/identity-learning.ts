@@ -5,7 +5,7 @@
 // pairs of envelopes, history syncs and its own usync queries.
 import type { WASocket } from 'baileys';
 import type { EngineLogger } from '../port.js';
-import { BoundedMap } from './bounded-map.js';
+import { BoundedMap } from '../../lib/bounded-map.js';
 import { isLid, isPn } from './jids.js';
 
 type LidMapping = WASocket['signalRepository']['lidMapping'];

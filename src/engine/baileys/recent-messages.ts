@@ -3,7 +3,7 @@
 // as protobuf bytes and over 1 KB as the decoded objects, and it is read back rarely. With a limit of 0 (a store
 // that keeps every message's content) nothing is kept, nor encoded.
 import { proto } from 'baileys';
-import { BoundedMap } from './bounded-map.js';
+import { BoundedMap } from '../../lib/bounded-map.js';
 
 export class RecentMessages {
   private readonly encoded: BoundedMap<string, Uint8Array>;

@@ -10,7 +10,7 @@ import type { ProfileCommands } from '../profile.js';
 import { TypedEmitter, type EventSource } from '../typed-emitter.js';
 import type { Disconnect, EngineEventMap, Me, SessionStatus, StatusChange } from '../types.js';
 import { SessionAuth } from './auth-state.js';
-import { BoundedMap } from './bounded-map.js';
+import { BoundedMap } from '../../lib/bounded-map.js';
 import { RecentMessages } from './recent-messages.js';
 import type { CommandContext, SocketCall } from './command-context.js';
 import { makeContactCommands } from './contacts.js';

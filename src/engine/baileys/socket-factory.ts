@@ -7,7 +7,7 @@ import { EngineInvalidArgumentError } from '../errors.js';
 import type { EngineLogger, EngineNetwork } from '../port.js';
 import type { EngineOptions } from '../options.js';
 import type { SessionAuth } from './auth-state.js';
-import type { BoundedMap } from './bounded-map.js';
+import type { BoundedMap } from '../../lib/bounded-map.js';
 import type { MessageLookup } from './message-lookup.js';
 import { createSocketCaches } from './socket-caches.js';
 import { withKeyedAsyncLocalStorage } from '../../lib/keyed-async-local-storage.js';

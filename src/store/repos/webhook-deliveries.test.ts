@@ -7,6 +7,7 @@ import {
   claimDelivery,
   enqueueDeliveries,
   expediteDeliveries,
+  laneHead,
   listDeliveries,
   listLaneHeads,
   recordDeliveryOutcome,
@@ -42,12 +43,18 @@ for (const dialect of TEST_DIALECTS) {
     after(() => store.close());
 
     it('queues one row per (event, url), ignoring repeats', async () => {
-      await enqueueDeliveries(store.db, { eventId: 'e1', sessionId: 's', urls: [A, B] }, 10);
-      await enqueueDeliveries(store.db, { eventId: 'e1', sessionId: 's', urls: [A] }, 11);
+      const queued = await enqueueDeliveries(store.db, { eventId: 'e1', sessionId: 's', urls: [A, B] }, 10);
+      assert.deepEqual(await enqueueDeliveries(store.db, { eventId: 'e1', sessionId: 's', urls: [A] }, 11), []);
       await enqueueDeliveries(store.db, { eventId: 'e2', sessionId: 's', urls: [A] }, 12);
       await enqueueDeliveries(store.db, { eventId: 'f1', sessionId: 't', urls: [A] }, 13);
       const rows = await listDeliveries(store.db, { limit: 10 });
       assert.equal(rows.length, 4);
+      // What was queued is returned as stored: the rows a dispatcher is told of after the commit.
+      assert.deepEqual(
+        queued.map((row) => [row.eventId, row.url, row.state, row.nextAttemptAt]),
+        [['e1', A, 'pending', 10], ['e1', B, 'pending', 10]],
+      );
+      assert.deepEqual(queued, rows.filter((row) => row.eventId === 'e1').sort((a, b) => a.id - b.id));
       assert.ok(rows.every((row) => row.state === 'pending' && row.attempts === 0));
     });
 
@@ -68,15 +75,21 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(await claimDelivery(store.db, head, lease(5000), 20), false);
       // The lane stays blocked behind its in-flight head: e2 is not offered.
       const heads = await listLaneHeads(store.db, { excludeUrls: [B], limit: 10 });
-      const laneHead = heads.find((h) => h.sessionId === 's' && h.url === A);
-      assert.equal(laneHead?.eventId, 'e1');
-      assert.equal(laneHead?.state, 'in_flight');
-      assert.equal(laneHead?.nextAttemptAt, 5000);
+      const headOfA = heads.find((h) => h.sessionId === 's' && h.url === A);
+      assert.equal(headOfA?.eventId, 'e1');
+      assert.equal(headOfA?.state, 'in_flight');
+      assert.equal(headOfA?.nextAttemptAt, 5000);
+      // The same head, read for its lane alone: the row in flight, not the pending one behind it.
+      assert.deepEqual(await laneHead(store.db, { sessionId: 's', url: A }), headOfA);
 
       assert.equal(await recordDeliveryOutcome(store.db, head.id, settled('delivered', 30), 30), true);
       assert.equal(await recordDeliveryOutcome(store.db, head.id, settled('failed', 31), 31), false);
       const next = await listLaneHeads(store.db, { excludeUrls: [B], limit: 10 });
       assert.ok(next.some((h) => h.sessionId === 's' && h.url === A && h.eventId === 'e2'));
+      assert.equal((await laneHead(store.db, { sessionId: 's', url: A }))?.eventId, 'e2');
+      // Another session's lane to the same url, and a lane with nothing queued.
+      assert.equal((await laneHead(store.db, { sessionId: 't', url: A }))?.eventId, 'f1');
+      assert.equal(await laneHead(store.db, { sessionId: 't', url: B }), undefined);
     });
 
     it('re-queues one event, or a session’s failed/dead rows since a time, with a fresh budget', async () => {

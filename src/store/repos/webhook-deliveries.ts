@@ -125,15 +125,18 @@ function headOfLane(eb: ExpressionBuilder<Lanes, 'lanes'>) {
   return eb.fn.coalesce(earliest('in_flight'), earliest('pending'));
 }
 
-/** Queues the event for each url, due now. A url that already has this event is left as it is. */
+/**
+ * Queues the event for each url, due now. A url that already has this event is left as it is.
+ * @returns the rows queued (none for a url that already had the event).
+ */
 export async function enqueueDeliveries(
   db: Db,
   input: { eventId: string; sessionId: string; urls: readonly string[] },
   now = Date.now(),
-): Promise<void> {
-  if (input.urls.length === 0) return;
+): Promise<WebhookDelivery[]> {
+  if (input.urls.length === 0) return [];
   const eventSeq = db.selectFrom('outbox').select('outbox.seq').where('outbox.id', '=', input.eventId);
-  await db
+  const rows = await db
     .insertInto('webhook_deliveries')
     .values(
       input.urls.map((url) => ({
@@ -149,7 +152,22 @@ export async function enqueueDeliveries(
       })),
     )
     .onConflict((oc) => oc.columns(['event_id', 'url']).doNothing())
+    .returningAll()
     .execute();
+  return rows.map(toDelivery);
+}
+
+/**
+ * The head of one lane (see `headOfLane`), whatever its state and due time; none when the lane has nothing unsettled.
+ * Two index seeks: what a dispatcher asks when an attempt of the lane ends and more may be waiting behind it.
+ */
+export async function laneHead(db: Db, lane: { sessionId: string; url: string }): Promise<WebhookDelivery | undefined> {
+  const row = await db
+    .selectFrom(sql<{ session_id: string; url: string }>`(select cast(${lane.sessionId} as text) as session_id, cast(${lane.url} as text) as url)`.as('lanes'))
+    .innerJoin('webhook_deliveries as d', (join) => join.on((eb) => eb('d.id', '=', headOfLane(eb))))
+    .selectAll('d')
+    .executeTakeFirst();
+  return row && toDelivery(row);
 }
 
 /**

@@ -1,5 +1,5 @@
-// A Map that keeps at most `limit` entries, dropping the least recently written one. Backs the adapter's
-// in-memory caches (recent messages for retries and quotes, group metadata for sends, Signal keys).
+// A Map that keeps at most `limit` entries, dropping the least recently written one. Backs in-memory caches
+// (the engine's recent messages for retries and quotes, group metadata for sends, Signal keys; webhook owners).
 
 export class BoundedMap<K, V> {
   private readonly entries = new Map<K, V>();
