@@ -345,13 +345,15 @@ export class WebhookDispatcher {
         this.#logger?.error({ err, deliveryId: delivery.id }, 'webhook attempt could not be completed');
         return 'unknown' as const;
       })
-      .then((settled) => {
-        this.#inFlight.delete(delivery.id);
+      .then(async (settled) => {
         const lane = laneOf(delivery);
         // Freed before the lookup, so a row offered from here on is a candidate of its own; one offered before
         // was committed before the lookup reads, which finds it (or the row ahead of it).
         this.#busyLanes.delete(lane);
-        if (this.#backlogged.has(lane) || settled !== 'delivered') return this.#followLane(delivery);
+        if (this.#backlogged.has(lane) || settled !== 'delivered') await this.#followLane(delivery);
+      })
+      .finally(() => {
+        this.#inFlight.delete(delivery.id);
         this.#wake(false);
       });
     this.#inFlight.set(delivery.id, task);
@@ -369,7 +371,6 @@ export class WebhookDispatcher {
       this.#logger?.error({ err, deliveryId: delivery.id }, 'reading the next webhook delivery of a lane failed; scanning the queue');
       this.#rescan = true;
     }
-    this.#wake(false);
   }
 
   /** @returns the state the delivery was left in ('unknown' when the attempt was cut short by a shutdown). */
