@@ -12,7 +12,7 @@ import { afterCommit, transaction } from './transaction.js';
 import { TcpProxy } from '../../test/support/tcp-proxy.js';
 
 describe('sqlite: openDatabase', () => {
-  it('creates <dataDir>/waygate.db in WAL mode with foreign keys on, and reopens it migrated', async () => {
+  it('creates <dataDir>/waygate.db in WAL mode with foreign keys on and rarer checkpoints, and reopens it migrated', async () => {
     const dataDir = join(await mkdtemp(join(tmpdir(), 'waygate-open-')), 'nested', 'data');
     try {
       const first = await openDatabase({ dataDir });
@@ -22,6 +22,8 @@ describe('sqlite: openDatabase', () => {
       assert.equal(pragmas.rows[0]?.journal_mode, 'wal');
       const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(first.db);
       assert.equal(fk.rows[0]?.foreign_keys, 1);
+      const checkpoint = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(first.db);
+      assert.equal(checkpoint.rows[0]?.wal_autocheckpoint, 10_000, 'checkpoints every 10,000 pages, not every 1,000');
       await first.close();
       await stat(join(dataDir, 'waygate.db'));
 

@@ -3,15 +3,16 @@
 // Values are opaque strings serialised by the engine adapter.
 import type { Db } from '../database.js';
 import { MAX_PARAMS, chunk } from '../chunk.js';
+import { preparedQuery, rowParams, rowsOf } from '../prepared-query.js';
 import { transaction } from '../transaction.js';
 
 /** Per key type, per key id: the serialised value, or null to delete the key. */
 export type AuthKeyWrites = Record<string, Record<string, string | null>>;
 
-const KEY_COLUMNS = 4;
+const UPSERT_COLUMNS = ['session_id', 'type', 'key_id', 'value'] as const;
 // Two parameters of each keyed statement are taken by session_id and type.
 const IDS_PER_STATEMENT = MAX_PARAMS - 2;
-const ROWS_PER_INSERT = Math.floor(MAX_PARAMS / KEY_COLUMNS);
+const ROWS_PER_INSERT = Math.floor(MAX_PARAMS / UPSERT_COLUMNS.length);
 
 export async function getCreds(db: Db, sessionId: string): Promise<string | undefined> {
   const row = await db.selectFrom('auth_creds').select('creds').where('session_id', '=', sessionId).executeTakeFirst();
@@ -42,6 +43,13 @@ export async function getKeys(db: Db, sessionId: string, type: string, ids: read
   return found;
 }
 
+const upsertKeysQuery = preparedQuery((db: Db, p: Record<string, unknown>, shape: string) =>
+  db
+    .insertInto('auth_keys')
+    .values(rowsOf(p, UPSERT_COLUMNS, Number(shape)) as { session_id: string; type: string; key_id: string; value: string }[])
+    .onConflict((oc) => oc.columns(['session_id', 'type', 'key_id']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))),
+);
+
 /** Upserts and deletes (null values) atomically, joining the caller's transaction if given one. */
 export async function setKeys(db: Db, sessionId: string, writes: AuthKeyWrites): Promise<void> {
   const upserts: { session_id: string; type: string; key_id: string; value: string }[] = [];
@@ -58,13 +66,7 @@ export async function setKeys(db: Db, sessionId: string, writes: AuthKeyWrites):
 
   await transaction(db, async (trx) => {
     for (const batch of chunk(upserts, ROWS_PER_INSERT)) {
-      await trx
-        .insertInto('auth_keys')
-        .values(batch)
-        .onConflict((oc) =>
-          oc.columns(['session_id', 'type', 'key_id']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
-        )
-        .execute();
+      await upsertKeysQuery(trx, rowParams(batch, UPSERT_COLUMNS), String(batch.length));
     }
     for (const [type, keyIds] of deletes) {
       for (const batch of chunk(keyIds, IDS_PER_STATEMENT)) {

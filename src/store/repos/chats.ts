@@ -3,6 +3,7 @@
 // state carries (archive, pin, mute, read/unread, clear), and the list and message queries the Chats API serves.
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../database.js';
+import { preparedQuery } from '../prepared-query.js';
 import type { ChatKind, ChatRow } from '../tables/chats.js';
 import type { MessageRow } from '../tables/messages.js';
 
@@ -27,34 +28,45 @@ export interface ChatMessage {
  * adds to the unread count, one of ours resets it (and a manual "unread" mark) as WhatsApp does. Call it only for
  * a message stored for the first time (a redelivery must not count twice).
  */
-export async function recordChatMessage(db: Db, sessionId: string, message: ChatMessage, now = Date.now()): Promise<void> {
-  await db
-    .insertInto('chats')
-    .values({
-      session_id: sessionId,
-      jid: message.chat,
-      kind: chatKindOf(message.chat),
-      name: null,
-      last_message_id: message.id,
-      last_message_at: message.timestamp,
-      unread_count: message.fromMe ? 0 : 1,
-      archived: 0,
-      marked_unread: 0,
-      has_media: message.media ? 1 : 0,
-      created_at: now,
-      updated_at: now
-    })
-    .onConflict((oc) =>
-      oc.columns(['session_id', 'jid']).doUpdateSet({
-        last_message_id: sql`case when excluded.last_message_at >= chats.last_message_at then excluded.last_message_id else chats.last_message_id end`,
-        last_message_at: sql`case when excluded.last_message_at >= chats.last_message_at then excluded.last_message_at else chats.last_message_at end`,
-        unread_count: message.fromMe ? 0 : sql`chats.unread_count + 1`,
-        marked_unread: message.fromMe ? 0 : sql`chats.marked_unread`,
-        has_media: message.media ? 1 : sql`chats.has_media`,
-        updated_at: now
+/** The shape of a chat's upsert for a message: whether it is ours (no unread count) and whether it has media. */
+type ChatMessageShape = `${'ours' | 'theirs'},${'media' | 'text'}`;
+
+const recordChatMessageQuery = preparedQuery(
+  (db: Db, p: { sessionId: string; chat: string; kind: ChatKind; id: string; timestamp: number; now: number }, shape: ChatMessageShape) => {
+    const fromMe = shape.startsWith('ours');
+    const media = shape.endsWith('media');
+    return db
+      .insertInto('chats')
+      .values({
+        session_id: p.sessionId,
+        jid: p.chat,
+        kind: p.kind,
+        name: null,
+        last_message_id: p.id,
+        last_message_at: p.timestamp,
+        unread_count: fromMe ? 0 : 1,
+        archived: 0,
+        marked_unread: 0,
+        has_media: media ? 1 : 0,
+        created_at: p.now,
+        updated_at: p.now
       })
-    )
-    .execute();
+      .onConflict((oc) =>
+        oc.columns(['session_id', 'jid']).doUpdateSet({
+          last_message_id: sql`case when excluded.last_message_at >= chats.last_message_at then excluded.last_message_id else chats.last_message_id end`,
+          last_message_at: sql`case when excluded.last_message_at >= chats.last_message_at then excluded.last_message_at else chats.last_message_at end`,
+          unread_count: fromMe ? 0 : sql`chats.unread_count + 1`,
+          marked_unread: fromMe ? 0 : sql`chats.marked_unread`,
+          has_media: media ? 1 : sql`chats.has_media`,
+          updated_at: p.now
+        })
+      );
+  }
+);
+
+export async function recordChatMessage(db: Db, sessionId: string, message: ChatMessage, now = Date.now()): Promise<void> {
+  const shape: ChatMessageShape = `${message.fromMe ? 'ours' : 'theirs'},${message.media ? 'media' : 'text'}`;
+  await recordChatMessageQuery(db, { sessionId, chat: message.chat, kind: chatKindOf(message.chat), id: message.id, timestamp: message.timestamp, now }, shape);
 }
 
 /** Fields of a chat to set; absent ones are kept (a new chat gets the defaults). */

@@ -3,6 +3,7 @@
 // fields given, so a push name never erases an address-book name and vice versa.
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../database.js';
+import { preparedQuery } from '../prepared-query.js';
 import type { ContactRow } from '../tables/chats.js';
 import { containsPattern } from './chats.js';
 
@@ -29,15 +30,24 @@ function columnsOf(contact: ContactInput): Partial<Record<Column, string | null>
   return out;
 }
 
+const COLUMNS: readonly Column[] = ['pn', 'lid', 'name', 'notify', 'verified_name'];
+
+/** Upserts one contact setting the columns its shape names (comma-separated, in COLUMNS order). */
+const upsertContactQuery = preparedQuery((db: Db, p: Record<Column, string | null> & { sessionId: string; jid: string; now: number }, shape: string) => {
+  const given = shape.split(',').filter((column): column is Column => (COLUMNS as readonly string[]).includes(column));
+  const columns = Object.fromEntries(given.map((column) => [column, p[column]]));
+  return db
+    .insertInto('contacts')
+    .values({ session_id: p.sessionId, jid: p.jid, pn: null, lid: null, name: null, notify: null, verified_name: null, updated_at: p.now, ...columns })
+    .onConflict((oc) => oc.columns(['session_id', 'jid']).doUpdateSet({ ...columns, updated_at: p.now }));
+});
+
 /** Creates or updates contacts, each setting only the fields it carries (one statement per contact). */
 export async function upsertContacts(db: Db, sessionId: string, contacts: readonly ContactInput[], now = Date.now()): Promise<void> {
   for (const contact of contacts) {
     const columns = columnsOf(contact);
-    await db
-      .insertInto('contacts')
-      .values({ session_id: sessionId, jid: contact.jid, pn: null, lid: null, name: null, notify: null, verified_name: null, updated_at: now, ...columns })
-      .onConflict((oc) => oc.columns(['session_id', 'jid']).doUpdateSet({ ...columns, updated_at: now }))
-      .execute();
+    const shape = COLUMNS.filter((column) => column in columns).join(',');
+    await upsertContactQuery(db, { pn: null, lid: null, name: null, notify: null, verified_name: null, ...columns, sessionId, jid: contact.jid, now }, shape);
   }
 }
 

@@ -1,6 +1,7 @@
 // Repository for `delivery_log`: record every webhook attempt, read them back, and keep the log bounded.
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
+import { preparedQuery } from '../prepared-query.js';
 import type { DeliveryLogRow } from '../tables/delivery-log.js';
 
 export interface DeliveryAttempt {
@@ -32,20 +33,21 @@ function toEntry(row: DeliveryLogRow): DeliveryLogEntry {
   };
 }
 
+const appendDeliveryAttemptQuery = preparedQuery((db: Db, a: DeliveryAttempt) =>
+  db.insertInto('delivery_log').values({
+    event_id: a.eventId,
+    session_id: a.sessionId,
+    url: a.url,
+    attempt: a.attempt,
+    status: a.status,
+    error: a.error,
+    duration_ms: a.durationMs,
+    at: a.at,
+  }),
+);
+
 export async function appendDeliveryAttempt(db: Db, attempt: DeliveryAttempt): Promise<void> {
-  await db
-    .insertInto('delivery_log')
-    .values({
-      event_id: attempt.eventId,
-      session_id: attempt.sessionId,
-      url: attempt.url,
-      attempt: attempt.attempt,
-      status: attempt.status,
-      error: attempt.error,
-      duration_ms: attempt.durationMs,
-      at: attempt.at,
-    })
-    .execute();
+  await appendDeliveryAttemptQuery(db, attempt);
 }
 
 /** Newest first. Filter by session, by event, or both. */

@@ -2,7 +2,8 @@
 // message's delivery status forward only, edits, revocation, stars and reactions, and retention.
 import { chunk, MAX_PARAMS } from '../chunk.js';
 import type { Db } from '../database.js';
-import type { MessageRow, NewMessageRow, StoredMessageStatus } from '../tables/messages.js';
+import { changedRows, preparedQuery, rowParams, rowsOf } from '../prepared-query.js';
+import type { MessageRow, MessagesTable, NewMessageRow, StoredMessageStatus } from '../tables/messages.js';
 
 export type { MessageRow, StoredMessageStatus } from '../tables/messages.js';
 
@@ -13,22 +14,28 @@ export function statusesBelow(status: StoredMessageStatus): StoredMessageStatus[
   return (Object.keys(STATUS_RANK) as StoredMessageStatus[]).filter((s) => s !== 'received' && STATUS_RANK[s] < STATUS_RANK[status]);
 }
 
+const MESSAGE_COLUMNS = [
+  'session_id', 'chat_jid', 'id', 'from_me', 'sender_jid', 'sender_pn', 'sender_lid', 'push_name', 'type', 'text', 'quoted_id',
+  'mentions', 'media_id', 'timestamp', 'status', 'status_at', 'edited_at', 'revoked_at', 'starred', 'raw', 'created_at'
+] as const satisfies readonly (keyof MessagesTable)[];
+
+/** Inserts `shape` rows; ones already stored are kept (their status and edits). */
+const insertMessagesQuery = preparedQuery((db: Db, p: Record<string, unknown>, shape: string) =>
+  db
+    .insertInto('messages')
+    .values(rowsOf(p, MESSAGE_COLUMNS, Number(shape)) as NewMessageRow[])
+    .onConflict((oc) => oc.columns(['session_id', 'chat_jid', 'id']).doNothing())
+);
+
 /** Stores a message; a redelivery of one already stored keeps the stored row (its status and edits). True when it was new. */
 export async function insertMessage(db: Db, row: NewMessageRow): Promise<boolean> {
-  const result = await db
-    .insertInto('messages')
-    .values(row)
-    .onConflict((oc) => oc.columns(['session_id', 'chat_jid', 'id']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  return (await changedRows(insertMessagesQuery(db, rowParams([row], MESSAGE_COLUMNS), '1'))) > 0;
 }
 
 /** Inserts many messages, as many per statement as the parameter limit allows; ones already stored are kept. */
 export async function insertMessages(db: Db, rows: readonly NewMessageRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
-  for (const batch of chunk(rows, perStatement)) {
-    await db.insertInto('messages').values(batch).onConflict((oc) => oc.columns(['session_id', 'chat_jid', 'id']).doNothing()).execute();
+  for (const batch of chunk(rows, Math.floor(MAX_PARAMS / MESSAGE_COLUMNS.length))) {
+    await insertMessagesQuery(db, rowParams(batch, MESSAGE_COLUMNS), String(batch.length));
   }
 }
 
@@ -39,39 +46,42 @@ export async function findMessage(db: Db, sessionId: string, id: string, chat?: 
   return query.orderBy('created_at', 'desc').executeTakeFirst();
 }
 
-export async function advanceMessageStatus(db: Db, key: { sessionId: string; chat: string; id: string }, status: StoredMessageStatus, at: number): Promise<void> {
-  const below = status === 'failed' ? (['pending'] as StoredMessageStatus[]) : statusesBelow(status);
-  if (below.length === 0) return;
-  await db
+const advanceMessageStatusQuery = preparedQuery((db: Db, p: { sessionId: string; chat: string; id: string; status: StoredMessageStatus; at: number }, from: StoredMessageStatus) =>
+  db
     .updateTable('messages')
-    .set({ status, status_at: at })
-    .where('session_id', '=', key.sessionId)
-    .where('chat_jid', '=', key.chat)
-    .where('id', '=', key.id)
-    .where('status', 'in', below)
-    .execute();
+    .set({ status: p.status, status_at: p.at })
+    .where('session_id', '=', p.sessionId)
+    .where('chat_jid', '=', p.chat)
+    .where('id', '=', p.id)
+    .where('status', 'in', from === 'failed' ? ['pending'] : statusesBelow(from))
+);
+
+export async function advanceMessageStatus(db: Db, key: { sessionId: string; chat: string; id: string }, status: StoredMessageStatus, at: number): Promise<void> {
+  if (status !== 'failed' && statusesBelow(status).length === 0) return;
+  await advanceMessageStatusQuery(db, { ...key, status, at }, status);
 }
+
+const markMessageSentQuery = preparedQuery((db: Db, p: { sessionId: string; chat: string; id: string; timestamp: number; raw: string | null; at: number }) => {
+  const below = statusesBelow('sent');
+  return db
+    .updateTable('messages')
+    .set((eb) => ({
+      timestamp: p.timestamp,
+      raw: p.raw,
+      status: eb.case().when('status', 'in', below).then('sent' as StoredMessageStatus).else(eb.ref('status')).end(),
+      status_at: eb.case().when('status', 'in', below).then(eb.val(p.at)).else(eb.ref('status_at')).end()
+    }))
+    .where('session_id', '=', p.sessionId)
+    .where('chat_jid', '=', p.chat)
+    .where('id', '=', p.id);
+});
 
 /**
  * One of our sends acknowledged by WhatsApp: its timestamp and the message as sent, and `sent` unless a receipt
  * already moved it further. False when the store has no row for it (it was not stored when accepted).
  */
 export async function markMessageSent(db: Db, key: { sessionId: string; chat: string; id: string }, sent: { timestamp: number; raw?: string | null }, at: number): Promise<boolean> {
-  const below = statusesBelow('sent');
-  const result = await db
-    .updateTable('messages')
-    .set((eb) => ({
-      timestamp: sent.timestamp,
-      raw: sent.raw ?? null,
-      status: eb.case().when('status', 'in', below).then('sent' as StoredMessageStatus).else(eb.ref('status')).end(),
-      // eb.val: Kysely inlines a bare number in then(), which made every send a new statement to compile
-      status_at: eb.case().when('status', 'in', below).then(eb.val(at)).else(eb.ref('status_at')).end()
-    }))
-    .where('session_id', '=', key.sessionId)
-    .where('chat_jid', '=', key.chat)
-    .where('id', '=', key.id)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return (await changedRows(markMessageSentQuery(db, { ...key, timestamp: sent.timestamp, raw: sent.raw ?? null, at }))) > 0;
 }
 
 export async function updateMessage(

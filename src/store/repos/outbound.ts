@@ -2,7 +2,9 @@
 // the messages they queued, read by a session's worker in acceptance order.
 import type { Db } from '../database.js';
 import { isUniqueViolation } from '../errors.js';
-import type { OutboundMessageRow, OutboundState, SendRequestRow } from '../tables/outbound.js';
+import { chunk, MAX_PARAMS } from '../chunk.js';
+import { firstRow, preparedQuery, rowParams, rowsOf } from '../prepared-query.js';
+import type { NewOutboundMessageRow, OutboundMessageRow, OutboundState, SendRequestRow } from '../tables/outbound.js';
 
 export type { OutboundMessageRow, OutboundState, SendRequestRow } from '../tables/outbound.js';
 
@@ -22,21 +24,22 @@ export interface NewOutboundMessage {
   content: string;
 }
 
+const insertSendRequestQuery = preparedQuery((db: Db, r: NewSendRequest) =>
+  db.insertInto('send_requests').values({
+    id: r.id,
+    session_id: r.sessionId,
+    principal: r.principal,
+    idempotency_key: r.idempotencyKey,
+    request_hash: r.requestHash,
+    response: null,
+    created_at: r.createdAt
+  })
+);
+
 /** @returns false when the principal already used this idempotency key (nothing is written). */
 export async function insertSendRequest(db: Db, request: NewSendRequest): Promise<boolean> {
   try {
-    await db
-      .insertInto('send_requests')
-      .values({
-        id: request.id,
-        session_id: request.sessionId,
-        principal: request.principal,
-        idempotency_key: request.idempotencyKey,
-        request_hash: request.requestHash,
-        response: null,
-        created_at: request.createdAt
-      })
-      .execute();
+    await insertSendRequestQuery(db, request);
     return true;
   } catch (err) {
     if (isUniqueViolation(err)) return false;
@@ -44,80 +47,98 @@ export async function insertSendRequest(db: Db, request: NewSendRequest): Promis
   }
 }
 
+const findSendRequestQuery = preparedQuery((db: Db, p: { principal: string; idempotencyKey: string }) =>
+  db.selectFrom('send_requests').selectAll().where('principal', '=', p.principal).where('idempotency_key', '=', p.idempotencyKey)
+);
+
 export async function findSendRequest(db: Db, principal: string, idempotencyKey: string): Promise<SendRequestRow | undefined> {
-  return db.selectFrom('send_requests').selectAll().where('principal', '=', principal).where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+  return firstRow(findSendRequestQuery(db, { principal, idempotencyKey }));
 }
+
+const saveSendResponseQuery = preparedQuery((db: Db, p: { requestId: string; response: string }) =>
+  db.updateTable('send_requests').set({ response: p.response }).where('id', '=', p.requestId).where('response', 'is', null)
+);
 
 export async function saveSendResponse(db: Db, requestId: string, response: string): Promise<void> {
-  await db.updateTable('send_requests').set({ response }).where('id', '=', requestId).where('response', 'is', null).execute();
+  await saveSendResponseQuery(db, { requestId, response });
 }
+
+const OUTBOUND_COLUMNS = [
+  'session_id', 'id', 'request_id', 'chat_jid', 'kind', 'content', 'state', 'attempts', 'expires_at', 'error', 'created_at', 'sent_at'
+] as const satisfies readonly (keyof NewOutboundMessageRow)[];
+
+const enqueueMessagesQuery = preparedQuery((db: Db, p: Record<string, unknown>, shape: string) =>
+  db.insertInto('outbound_messages').values(rowsOf(p, OUTBOUND_COLUMNS, Number(shape)) as NewOutboundMessageRow[])
+);
 
 export async function enqueueMessages(db: Db, sessionId: string, requestId: string, messages: NewOutboundMessage[], now: number, expiresAt: number): Promise<void> {
-  if (messages.length === 0) return;
-  await db
-    .insertInto('outbound_messages')
-    .values(
-      messages.map((m) => ({
-        session_id: sessionId,
-        id: m.id,
-        request_id: requestId,
-        chat_jid: m.chat,
-        kind: m.kind,
-        content: m.content,
-        state: 'queued' as const,
-        attempts: 0,
-        expires_at: expiresAt,
-        error: null,
-        created_at: now,
-        sent_at: null
-      }))
-    )
-    .execute();
+  const rows = messages.map((m): NewOutboundMessageRow => ({
+    session_id: sessionId,
+    id: m.id,
+    request_id: requestId,
+    chat_jid: m.chat,
+    kind: m.kind,
+    content: m.content,
+    state: 'queued',
+    attempts: 0,
+    expires_at: expiresAt,
+    error: null,
+    created_at: now,
+    sent_at: null
+  }));
+  for (const batch of chunk(rows, Math.floor(MAX_PARAMS / OUTBOUND_COLUMNS.length))) {
+    await enqueueMessagesQuery(db, rowParams(batch, OUTBOUND_COLUMNS), String(batch.length));
+  }
 }
 
-/**
- * Takes the session's oldest unsettled message for an attempt: marks it `sending` and counts the attempt, in one
- * statement. A message is unsettled while `queued`, or `sending` when a crash left it so (it goes again with its id).
- * @returns the message as marked, or undefined when the queue is empty.
- */
-export async function takeNextOutbound(db: Db, sessionId: string): Promise<OutboundMessageRow | undefined> {
-  return db
+const takeNextOutboundQuery = preparedQuery((db: Db, p: { sessionId: string }) =>
+  db
     .updateTable('outbound_messages')
     .set((eb) => ({ state: 'sending' as const, attempts: eb('attempts', '+', 1) }))
     .where('seq', '=', (eb) =>
       eb
         .selectFrom('outbound_messages')
         .select('seq')
-        .where('session_id', '=', sessionId)
+        .where('session_id', '=', p.sessionId)
         .where('state', 'in', ['queued', 'sending'])
         .orderBy('seq')
         .limit(1)
     )
     .returningAll()
-    .executeTakeFirst();
+);
+
+export async function takeNextOutbound(db: Db, sessionId: string): Promise<OutboundMessageRow | undefined> {
+  return firstRow(takeNextOutboundQuery(db, { sessionId }));
 }
 
 export async function listRequestMessages(db: Db, requestId: string): Promise<OutboundMessageRow[]> {
   return db.selectFrom('outbound_messages').selectAll().where('request_id', '=', requestId).orderBy('seq').execute();
 }
 
-export async function setOutboundState(
-  db: Db,
-  sessionId: string,
-  id: string,
-  patch: { state: OutboundState; attempts?: number; error?: string | null; sentAt?: number }
-): Promise<void> {
-  await db
+export interface OutboundStatePatch {
+  state: OutboundState;
+  error?: string | null;
+  sentAt?: number;
+}
+
+/** Which fields a patch sets, in a fixed order: the shape of its statement. */
+const patchShape = (patch: OutboundStatePatch) => (['error', 'sentAt'] as const).filter((field) => patch[field] !== undefined).join(',');
+
+const setOutboundStateQuery = preparedQuery((db: Db, p: OutboundStatePatch & { sessionId: string; id: string }, shape: string) => {
+  const fields = new Set(shape.split(','));
+  return db
     .updateTable('outbound_messages')
     .set({
-      state: patch.state,
-      ...(patch.attempts !== undefined ? { attempts: patch.attempts } : {}),
-      ...(patch.error !== undefined ? { error: patch.error } : {}),
-      ...(patch.sentAt !== undefined ? { sent_at: patch.sentAt } : {})
+      state: p.state,
+      ...(fields.has('error') ? { error: p.error } : {}),
+      ...(fields.has('sentAt') ? { sent_at: p.sentAt } : {})
     })
-    .where('session_id', '=', sessionId)
-    .where('id', '=', id)
-    .execute();
+    .where('session_id', '=', p.sessionId)
+    .where('id', '=', p.id);
+});
+
+export async function setOutboundState(db: Db, sessionId: string, id: string, patch: OutboundStatePatch): Promise<void> {
+  await setOutboundStateQuery(db, { ...patch, sessionId, id }, patchShape(patch));
 }
 
 /** Sessions with unsettled sends: the worker starts on these when they connect. */

@@ -1,5 +1,6 @@
 // Repository for `outbox`: append, read and prune the durable event log.
 import type { Db } from '../database.js';
+import { changedRows, firstRow, preparedQuery } from '../prepared-query.js';
 import type { OutboxRow } from '../tables/outbox.js';
 
 export type EventPayload = Record<string, unknown>;
@@ -32,24 +33,22 @@ function toEvent(row: OutboxRow): OutboxEvent {
   };
 }
 
+const insertEventQuery = preparedQuery((db: Db, p: { id: string; sessionId: string; event: string; payload: string; createdAt: number }) =>
+  db
+    .insertInto('outbox')
+    .values({ id: p.id, session_id: p.sessionId, event: p.event, payload: p.payload, created_at: p.createdAt })
+    .onConflict((oc) => oc.column('id').doNothing())
+);
+
 /** @returns false when an event with this id is already stored (nothing is written). */
 export async function insertEvent(db: Db, event: NewOutboxEvent): Promise<boolean> {
-  const result = await db
-    .insertInto('outbox')
-    .values({
-      id: event.id,
-      session_id: event.sessionId,
-      event: event.event,
-      payload: JSON.stringify(event.payload),
-      created_at: event.createdAt,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .executeTakeFirst();
-  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  return (await changedRows(insertEventQuery(db, { ...event, payload: JSON.stringify(event.payload) }))) > 0;
 }
 
+const getEventQuery = preparedQuery((db: Db, p: { id: string }) => db.selectFrom('outbox').selectAll().where('id', '=', p.id));
+
 export async function getEvent(db: Db, id: string): Promise<OutboxEvent | undefined> {
-  const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await firstRow(getEventQuery(db, { id }));
   return row && toEvent(row);
 }
 

@@ -3,6 +3,7 @@
 // deliveries ordered and makes a backing-off head hold back the rest of its lane.
 import { sql, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database, Db } from '../database.js';
+import { changedRows, firstRow, preparedQuery } from '../prepared-query.js';
 import type { DeliveryState, WebhookDeliveriesTable, WebhookDeliveryRow } from '../tables/webhook-deliveries.js';
 
 export type { DeliveryState } from '../tables/webhook-deliveries.js';
@@ -129,44 +130,55 @@ function headOfLane(eb: ExpressionBuilder<Lanes, 'lanes'>) {
  * Queues the event for each url, due now. A url that already has this event is left as it is.
  * @returns the rows queued (none for a url that already had the event).
  */
+const enqueueDeliveriesQuery = preparedQuery((db: Db, p: Record<string, unknown> & { eventId: string; sessionId: string; now: number }, shape: string) => {
+  const eventSeq = db.selectFrom('outbox').select('outbox.seq').where('outbox.id', '=', p.eventId);
+  return db
+    .insertInto('webhook_deliveries')
+    .values(
+      Array.from({ length: Number(shape) }, (_, i) => ({
+        event_id: p.eventId,
+        event_seq: eventSeq,
+        session_id: p.sessionId,
+        url: p[`url${i}`] as string,
+        state: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: p.now,
+        created_at: p.now,
+        updated_at: p.now,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['event_id', 'url']).doNothing())
+    .returningAll();
+});
+
+/**
+ * Queues the event for each url, due now. A url that already has this event is left as it is.
+ * @returns the rows queued (none for a url that already had the event).
+ */
 export async function enqueueDeliveries(
   db: Db,
   input: { eventId: string; sessionId: string; urls: readonly string[] },
   now = Date.now(),
 ): Promise<WebhookDelivery[]> {
   if (input.urls.length === 0) return [];
-  const eventSeq = db.selectFrom('outbox').select('outbox.seq').where('outbox.id', '=', input.eventId);
-  const rows = await db
-    .insertInto('webhook_deliveries')
-    .values(
-      input.urls.map((url) => ({
-        event_id: input.eventId,
-        event_seq: eventSeq,
-        session_id: input.sessionId,
-        url,
-        state: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: now,
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['event_id', 'url']).doNothing())
-    .returningAll()
-    .execute();
+  const urls = Object.fromEntries(input.urls.map((url, i) => [`url${i}`, url]));
+  const { rows } = await enqueueDeliveriesQuery(db, { ...urls, eventId: input.eventId, sessionId: input.sessionId, now }, String(input.urls.length));
   return rows.map(toDelivery);
 }
+
+const laneHeadQuery = preparedQuery((db: Db, p: { sessionId: string; url: string }) =>
+  db
+    .selectFrom(sql<{ session_id: string; url: string }>`(select cast(${p.sessionId} as text) as session_id, cast(${p.url} as text) as url)`.as('lanes'))
+    .innerJoin('webhook_deliveries as d', (join) => join.on((eb) => eb('d.id', '=', headOfLane(eb))))
+    .selectAll('d'),
+);
 
 /**
  * The head of one lane (see `headOfLane`), whatever its state and due time; none when the lane has nothing unsettled.
  * Two index seeks: what a dispatcher asks when an attempt of the lane ends and more may be waiting behind it.
  */
 export async function laneHead(db: Db, lane: { sessionId: string; url: string }): Promise<WebhookDelivery | undefined> {
-  const row = await db
-    .selectFrom(sql<{ session_id: string; url: string }>`(select cast(${lane.sessionId} as text) as session_id, cast(${lane.url} as text) as url)`.as('lanes'))
-    .innerJoin('webhook_deliveries as d', (join) => join.on((eb) => eb('d.id', '=', headOfLane(eb))))
-    .selectAll('d')
-    .executeTakeFirst();
+  const row = await firstRow(laneHeadQuery(db, lane));
   return row && toDelivery(row);
 }
 
@@ -230,42 +242,48 @@ export async function countUnsettledDeliveries(db: Db): Promise<number> {
  * it no longer heads its lane (a replay re-queued an earlier event, or another row was taken meanwhile).
  * @returns false when the row was not taken.
  */
+const claimDeliveryQuery = preparedQuery(
+  (db: Db, p: { id: number; nextAttemptAt: number; until: number; owner: string; now: number }, state: 'pending' | 'in_flight') =>
+    db
+      .updateTable('webhook_deliveries as d')
+      .set({ state: 'in_flight', next_attempt_at: p.until, lease_owner: p.owner, updated_at: p.now })
+      .where('d.id', '=', p.id)
+      .where('d.state', '=', state)
+      .where('d.next_attempt_at', '=', p.nextAttemptAt)
+      .where(headsItsLane(state)),
+);
+
 export async function claimDelivery(
   db: Db,
   head: WebhookDelivery,
   lease: { until: number; owner: string },
   now = Date.now(),
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('webhook_deliveries as d')
-    .set({ state: 'in_flight', next_attempt_at: lease.until, lease_owner: lease.owner, updated_at: now })
-    .where('d.id', '=', head.id)
-    .where('d.state', '=', head.state)
-    .where('d.next_attempt_at', '=', head.nextAttemptAt)
-    .where(headsItsLane(head.state as 'pending' | 'in_flight'))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const claimed = claimDeliveryQuery(db, { id: head.id, nextAttemptAt: head.nextAttemptAt, until: lease.until, owner: lease.owner, now }, head.state as 'pending' | 'in_flight');
+  return (await changedRows(claimed)) > 0;
 }
+
+const recordDeliveryOutcomeQuery = preparedQuery((db: Db, p: DeliveryOutcome & { id: number; now: number }) =>
+  db
+    .updateTable('webhook_deliveries')
+    .set({
+      state: p.state,
+      attempts: p.attempts,
+      next_attempt_at: p.nextAttemptAt,
+      first_attempt_at: p.firstAttemptAt,
+      last_status: p.lastStatus,
+      last_error: p.lastError,
+      delivered_at: p.deliveredAt,
+      lease_owner: null,
+      updated_at: p.now,
+    })
+    .where('id', '=', p.id)
+    .where('state', '=', 'in_flight'),
+);
 
 /** Settles an attempt on a claimed row. @returns false when the row is no longer in flight. */
 export async function recordDeliveryOutcome(db: Db, id: number, outcome: DeliveryOutcome, now = Date.now()): Promise<boolean> {
-  const result = await db
-    .updateTable('webhook_deliveries')
-    .set({
-      state: outcome.state,
-      attempts: outcome.attempts,
-      next_attempt_at: outcome.nextAttemptAt,
-      first_attempt_at: outcome.firstAttemptAt,
-      last_status: outcome.lastStatus,
-      last_error: outcome.lastError,
-      delivered_at: outcome.deliveredAt,
-      lease_owner: null,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .where('state', '=', 'in_flight')
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return (await changedRows(recordDeliveryOutcomeQuery(db, { ...outcome, id, now }))) > 0;
 }
 
 /**
