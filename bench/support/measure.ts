@@ -15,7 +15,9 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 export function report(label: string, value: number, unit: string, baseline?: { label: string; value: number }): void {
-  const ratio = baseline ? `  (${Number((value / baseline.value).toPrecision(3))}× ${baseline.label})` : '';
+  // A baseline at or below zero (a message that reached the raw client before the sandbox's answer reached the
+  // bench) has no meaningful ratio.
+  const ratio = !baseline ? '' : baseline.value > 0 ? `  (${Number((value / baseline.value).toPrecision(3))}× ${baseline.label})` : `  (${baseline.label} ${baseline.value.toFixed(2)}: no ratio)`;
   console.log(`${label.padEnd(58)} ${value.toFixed(value < 10 ? 2 : 0).padStart(10)} ${unit}${ratio}`);
 }
 
