@@ -167,7 +167,7 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
   },
   sendTimeoutMs: {
     env: 'WAYGATE_SEND_TIMEOUT_MS', default: '15000',
-    description: 'How long a send request waits for WhatsApp\'s server ack before answering 202 queued (the message is still sent).',
+    description: 'How long a send request waits for WhatsApp\'s server ack before answering 202 queued (the message is still sent), and at most for WhatsApp to say whether a recipient is on WhatsApp (else 504, nothing sent).',
     parse: integer(100, 600_000),
   },
   sendQueueTtlSeconds: {

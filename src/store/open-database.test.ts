@@ -23,7 +23,7 @@ describe('sqlite: openDatabase', () => {
       const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(first.db);
       assert.equal(fk.rows[0]?.foreign_keys, 1);
       const checkpoint = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(first.db);
-      assert.equal(checkpoint.rows[0]?.wal_autocheckpoint, 10_000, 'checkpoints every 10,000 pages, not every 1,000');
+      assert.equal(checkpoint.rows[0]?.wal_autocheckpoint, 4_000, 'checkpoints every 4,000 pages, not every 1,000');
       await first.close();
       await stat(join(dataDir, 'waygate.db'));
 

@@ -101,6 +101,26 @@ for (const dialect of DIALECTS) {
       assert.equal(inbox.filter((m) => m.text === 'once only').length, 1);
     });
 
+    test('a sync send whose "is it on WhatsApp?" goes unanswered is refused at the send timeout, and nothing is sent', async () => {
+      const DAVE = '15558880004';
+      await sb.ok('POST', '/sandbox/v1/accounts', { phone: DAVE, name: 'Dave' });
+      await sb.ok('POST', '/sandbox/v1/faults', { type: 'delay-query', query: 'usync', ms: 20_000, count: 1 });
+      const started = Date.now();
+      const answer = await send('text', { to: DAVE, message: 'are you there?' });
+      const took = Date.now() - started;
+      await sb.ok('DELETE', '/sandbox/v1/faults');
+      assert.equal(answer.status, 504, JSON.stringify(answer.body));
+      assert.equal(answer.body.code, 2801);
+      assert.match(answer.body.message, new RegExp(`whether ${DAVE} is on WhatsApp; nothing was sent`));
+      // Bounded by the gateway's send timeout (10 s here), not by WhatsApp's query timeout (a minute).
+      assert.ok(took >= 9_000 && took < 15_000, `answered after ${took} ms`);
+
+      const retry = await sentOk('text', { to: DAVE, message: 'are you there?' });
+      await received(DAVE, retry.messageId);
+      const inbox = (await sb.ok<{ messages: any[] }>('GET', `/sandbox/v1/accounts/${DAVE}/messages`)).messages;
+      assert.deepEqual(inbox.map((m) => m.text), ['are you there?'], 'only the retry reached the phone');
+    });
+
     test('media: an image with caption, a voice note, a document, a sticker and a GIF reach the phone decrypted', async () => {
       const image = await sentOk('media', { to: BOB, media: PNG_URI, caption: 'a picture' });
       assert.equal(image.status, 'image success');

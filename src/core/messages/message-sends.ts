@@ -175,10 +175,18 @@ export class MessageSends {
     };
   }
 
+  /**
+   * Refuses numbers WhatsApp says are not on it. The question is bounded by the send timeout, as the send's answer
+   * is: WhatsApp's own bound for a query is a minute, and a sync send must not wait that long before it is even
+   * accepted. Unanswered in time, nothing is sent and the caller may retry.
+   */
   private async requireOnWhatsApp(sessionId: string, engine: EngineSession, recipients: string[]): Promise<void> {
     const numbers = recipients.filter((jid) => jid.endsWith('@s.whatsapp.net'));
     if (numbers.length === 0) return;
-    const results = await this.onWhatsApp.check(sessionId, engine, numbers);
+    const timeoutMs = this.options.sendTimeoutMs;
+    const results = await withDeadline(this.onWhatsApp.check(sessionId, engine, numbers), timeoutMs, () =>
+      new GatewayError('DOWNSTREAM_TIMEOUT', `WhatsApp did not say within ${timeoutMs} ms (WAYGATE_SEND_TIMEOUT_MS) whether ${numbers.map(digitsOf).join(', ')} ${numbers.length > 1 ? 'are' : 'is'} on WhatsApp; nothing was sent, retry`)
+    );
     const missing = results.filter((r) => !r.exists).map((r) => digitsOf(r.pn)!);
     if (missing.length) {
       throw new GatewayError('RECIPIENT_INVALID', `not on WhatsApp: ${missing.join(', ')}; nothing was sent${recipients.length > missing.length ? ' to any recipient' : ''}`);
@@ -205,6 +213,19 @@ export class MessageSends {
       ),
       replayed: true
     };
+  }
+}
+
+/** `work`, or `timedOut()`'s error once `ms` pass first (the work goes on, its result unused). */
+async function withDeadline<T>(work: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut()), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
