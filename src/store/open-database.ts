@@ -58,7 +58,7 @@ function sqliteDialect(dataDir: string): SqliteDialect {
   // crosses the threshold, at about 9-13 µs a page here. SQLite's default (1,000 pages) meant one for every 25 or
   // so sends (a send writes about 40 pages), each with its fixed cost of syncs. At 4,000 pages a send's database
   // work takes 0.85-0.88x the time, and one checkpoint (about 37 ms here) stays under the 50 ms an inbound
-  // message may take to reach its webhook; 10,000 pages would be cheaper still (0.78x) but stall 80-90 ms at a
+  // message may take to reach its webhook; 10,000 pages would be cheaper still (0.78x) but stall 75-96 ms at a
   // time. The WAL file keeps its largest size (about 16 MB) once reached.
   database.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   return new SqliteDialect({ database: withStatementCache(database) });
