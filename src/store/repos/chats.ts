@@ -23,11 +23,6 @@ export interface ChatMessage {
   media: boolean;
 }
 
-/**
- * Counts a new message into its chat in one statement: the newest message is the chat's last one; one received
- * adds to the unread count, one of ours resets it (and a manual "unread" mark) as WhatsApp does. Call it only for
- * a message stored for the first time (a redelivery must not count twice).
- */
 /** The shape of a chat's upsert for a message: whether it is ours (no unread count) and whether it has media. */
 type ChatMessageShape = `${'ours' | 'theirs'},${'media' | 'text'}`;
 
@@ -64,6 +59,11 @@ const recordChatMessageQuery = preparedQuery(
   }
 );
 
+/**
+ * Counts a new message into its chat in one statement: the newest message is the chat's last one; one received
+ * adds to the unread count, one of ours resets it (and a manual "unread" mark) as WhatsApp does. Call it only for
+ * a message stored for the first time (a redelivery must not count twice).
+ */
 export async function recordChatMessage(db: Db, sessionId: string, message: ChatMessage, now = Date.now()): Promise<void> {
   const shape: ChatMessageShape = `${message.fromMe ? 'ours' : 'theirs'},${message.media ? 'media' : 'text'}`;
   await recordChatMessageQuery(db, { sessionId, chat: message.chat, kind: chatKindOf(message.chat), id: message.id, timestamp: message.timestamp, now }, shape);

@@ -107,6 +107,11 @@ const takeNextOutboundQuery = preparedQuery((db: Db, p: { sessionId: string }) =
     .returningAll()
 );
 
+/**
+ * Takes the session's oldest unsettled message for an attempt: marks it `sending` and counts the attempt, in one
+ * statement. A message is unsettled while `queued`, or `sending` when a crash left it so (it goes again with its id).
+ * @returns the message as marked, or undefined when the queue is empty.
+ */
 export async function takeNextOutbound(db: Db, sessionId: string): Promise<OutboundMessageRow | undefined> {
   return firstRow(takeNextOutboundQuery(db, { sessionId }));
 }

@@ -236,12 +236,6 @@ export async function countUnsettledDeliveries(db: Db): Promise<number> {
   return Number(row.count);
 }
 
-/**
- * Takes the head for one attempt, leased to `lease.owner` until `lease.until` (after which another dispatcher
- * may retake it, e.g. after a crash). Optimistic: fails if anyone changed the row since it was read, or if
- * it no longer heads its lane (a replay re-queued an earlier event, or another row was taken meanwhile).
- * @returns false when the row was not taken.
- */
 const claimDeliveryQuery = preparedQuery(
   (db: Db, p: { id: number; nextAttemptAt: number; until: number; owner: string; now: number }, state: 'pending' | 'in_flight') =>
     db
@@ -253,6 +247,12 @@ const claimDeliveryQuery = preparedQuery(
       .where(headsItsLane(state)),
 );
 
+/**
+ * Takes the head for one attempt, leased to `lease.owner` until `lease.until` (after which another dispatcher
+ * may retake it, e.g. after a crash). Optimistic: fails if anyone changed the row since it was read, or if
+ * it no longer heads its lane (a replay re-queued an earlier event, or another row was taken meanwhile).
+ * @returns false when the row was not taken.
+ */
 export async function claimDelivery(
   db: Db,
   head: WebhookDelivery,
