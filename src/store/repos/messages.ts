@@ -69,7 +69,7 @@ const markMessageSentQuery = preparedQuery((db: Db, p: { sessionId: string; chat
       timestamp: p.timestamp,
       raw: p.raw,
       status: eb.case().when('status', 'in', below).then('sent' as StoredMessageStatus).else(eb.ref('status')).end(),
-      // eb.val: Kysely writes a bare value given to then() into the SQL text, not as a parameter
+      // eb.val: Kysely writes a bare number given to then() into the SQL text, not as a parameter
       status_at: eb.case().when('status', 'in', below).then(eb.val(p.at)).else(eb.ref('status_at')).end()
     }))
     .where('session_id', '=', p.sessionId)
