@@ -157,7 +157,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     readMedia: (id) => media.read(id),
     logger: logger.child({ component: 'send-queue' }),
     retention: config.messageRetention,
-    pacing: { intervalMs: config.sendIntervalMs, jitterMs: config.sendJitterMs }
+    pacing: { intervalMs: config.sendIntervalMs, jitterMs: config.sendJitterMs },
+    // Half the TTL, between a second and a minute: an expired send fails at most that long after it expired.
+    expirySweepMs: Math.min(60_000, Math.max(1_000, config.sendQueueTtlSeconds * 500))
   });
   // Which numbers are on WhatsApp: one cache for sends and Check On WhatsApp.
   const onWhatsApp = new OnWhatsAppCache();
@@ -240,6 +242,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   dispatcher.start();
   messageRetention.start();
+  sendQueue.start();
   await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
   const address = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -247,7 +250,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   listeningUrl = url;
   logger.info({ url, ...options.listeningExtras }, 'listening');
   void sessions.resumeAll().then((count) => logger.info({ count }, 'sessions resumed'));
-  void sendQueue.kickAll();
 
   return {
     url,

@@ -1,8 +1,9 @@
 // PostgreSQL becomes unreachable under a running gateway: readiness and API calls answer 503 (not 500, not a
-// hang), /metrics still answers (backlog NaN), and everything works again once the database is back. (SQLite is a local file: it has no outage.)
+// hang), /metrics still answers (backlog NaN), and everything works again once the database is back; a blip just
+// after boot does not leave the sessions unresumed. (SQLite is a local file: it has no outage.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestDatabase, TestGateway, TestSandbox, eventually } from '../support/gateway-harness.js';
+import { TestDatabase, TestGateway, TestSandbox, eventually, linkSession, sessionStatus } from '../support/gateway-harness.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 describe('postgres: database outage', () => {
@@ -45,5 +46,20 @@ describe('postgres: database outage', () => {
     await eventually(async () => ((await gw.request('GET', '/api/v1/server/ready')).status === 200 ? true : undefined), { what: 'ready again' });
     const back = await gw.request('GET', '/api/v1/session/list');
     assert.equal(back.status, 200);
+  });
+
+  test('the database drops out just after boot, while the sessions are being read to resume: they resume once it is back', async () => {
+    await linkSession(gw, sb, 'outage-alice', '15557770001', 'Alice');
+    await gw.stop();
+    await gw.boot();
+    // Before any I/O: the read of the sessions to resume is in flight, and fails.
+    await proxy.cut();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.equal((await gw.request('GET', '/api/v1/server/ready')).status, 503);
+
+    await proxy.start(proxy.port);
+    await eventually(async () => ((await sessionStatus(gw, 'outage-alice')) === 'WORKING' ? true : undefined), { timeoutMs: 30_000, what: 'the session resumed' });
+    const ready = await gw.request('GET', '/api/v1/server/ready');
+    assert.equal(ready.status, 200, JSON.stringify(ready.body));
   });
 });

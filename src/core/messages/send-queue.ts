@@ -9,8 +9,8 @@ import type { SentMessage } from '../../engine/types.js';
 import { appendEvent } from '../../events/outbox.js';
 import type { Db } from '../../store/database.js';
 import { advanceMessageStatus, insertMessage, markMessageSent } from '../../store/repos/messages.js';
-import { sessionsWithQueuedSends, takeNextOutbound, setOutboundState, type OutboundMessageRow } from '../../store/repos/outbound.js';
-import { getSession } from '../../store/repos/sessions.js';
+import { expiredUnsettledSends, takeNextOutbound, setOutboundState, type OutboundMessageRow } from '../../store/repos/outbound.js';
+import { getSession, listSessionListings } from '../../store/repos/sessions.js';
 import { transaction } from '../../store/transaction.js';
 import { hydrateContent, parseSend, sendOptions, type StoredSend } from './stored-send.js';
 import { sendRecord, storedMessageRow, type MessageRetention } from './message-rows.js';
@@ -42,6 +42,8 @@ export interface SendQueueOptions {
   maxAttempts?: number;
   /** pause before trying a message again after an attempt without an ack */
   retryDelayMs?: number;
+  /** how often sends that waited too long for a session that is not connected are failed */
+  expirySweepMs: number;
 }
 
 /** WARest's presence simulation timings (api-compat §2.5): how long the state shows before the message. */
@@ -49,11 +51,17 @@ const PRESENCE_MS = { composing: [1200, 1850], recording: [2200, 3600] } as cons
 
 const randomBetween = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
+const EXPIRED = 'not sent within WAYGATE_SEND_QUEUE_TTL (the session was not connected, or WhatsApp did not acknowledge it)';
+
+/** Expired sends failed per session and sweep; the rest wait for the next sweep. */
+const EXPIRED_PER_SWEEP = 500;
+
 export class SendQueue {
   private readonly drains = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly waiters = new Map<string, Set<(settlement: SendSettlement) => void>>();
   private readonly lastSentAt = new Map<string, number>();
+  private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(private readonly options: SendQueueOptions) {}
@@ -74,9 +82,16 @@ export class SendQueue {
     this.drains.set(sessionId, drain);
   }
 
-  /** Kicks every session with unsettled sends (on boot, sessions that are not connected yet simply wait). */
-  async kickAll(): Promise<void> {
-    for (const sessionId of await sessionsWithQueuedSends(this.options.db)) this.kick(sessionId);
+  /**
+   * Starts failing, every `expirySweepMs`, the sends of sessions that are not connected once they have waited
+   * longer than their TTL (a connected session's worker fails them as it takes them). Without it a session that
+   * stays logged out would keep its sends queued, and their senders uninformed, until it came back.
+   */
+  start(): void {
+    const sweep = () =>
+      void this.failExpired().catch((err) => this.options.logger.warn({ err }, 'could not fail the expired sends (the database did not answer); trying again at the next sweep'));
+    this.sweepTimer = setInterval(sweep, this.options.expirySweepMs);
+    this.sweepTimer.unref();
   }
 
   /**
@@ -104,6 +119,7 @@ export class SendQueue {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.sweepTimer);
     await Promise.all(this.drains.values());
   }
 
@@ -119,7 +135,7 @@ export class SendQueue {
       const row = await takeNextOutbound(this.options.db, sessionId);
       if (!row) return;
       if (row.expires_at < Date.now()) {
-        await this.fail(row, `not sent within WAYGATE_SEND_QUEUE_TTL (the session was not connected, or WhatsApp did not acknowledge it)`);
+        await this.fail(row, EXPIRED);
         continue;
       }
       const send = parseSend(row.content);
@@ -190,6 +206,14 @@ export class SendQueue {
       });
     });
     this.notify(row.session_id, row.id, { state: 'sent', timestamp: sent.timestamp });
+  }
+
+  private async failExpired(): Promise<void> {
+    for (const { id: sessionId } of await listSessionListings(this.options.db)) {
+      if (this.stopped) return;
+      if (this.drains.has(sessionId) || this.options.workingEngine(sessionId)) continue;
+      for (const row of await expiredUnsettledSends(this.options.db, sessionId, Date.now(), EXPIRED_PER_SWEEP)) await this.fail(row, EXPIRED);
+    }
   }
 
   private async fail(row: OutboundMessageRow, error: string): Promise<void> {

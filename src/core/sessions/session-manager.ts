@@ -1,6 +1,7 @@
 // The sessions of this gateway: creating and deleting them, starting and stopping their engine sessions,
 // resuming on boot the ones that were running (a few logging in at a time), and closing them all cleanly on
 // shutdown.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Engine, EngineNetwork, EngineLogger } from '../../engine/port.js';
 import type { EngineOptions } from '../../engine/options.js';
 import type { SessionStatus } from '../../engine/types.js';
@@ -151,7 +152,7 @@ export class SessionManager {
    * attempt has an outcome (connected, a QR to scan, logged out, failed, or backing off to reconnect).
    */
   async resumeAll(): Promise<number> {
-    const queue = await listSessionsToResume(this.options.db);
+    const queue = await this.sessionsToResume();
     const resume = async () => {
       for (let session = queue.shift(); session && !this.closing; session = queue.shift()) {
         try {
@@ -166,6 +167,19 @@ export class SessionManager {
     await Promise.all(Array.from({ length: Math.min(this.options.resumeConcurrency, total) }, resume));
     this.restored = true;
     return total;
+  }
+
+  /** The sessions to resume, asked again with a growing pause while the database does not answer (a blip at boot). */
+  private async sessionsToResume(): Promise<Session[]> {
+    for (let pauseMs = 1_000; !this.closing; pauseMs = Math.min(pauseMs * 2, 30_000)) {
+      try {
+        return await listSessionsToResume(this.options.db);
+      } catch (err) {
+        this.options.logger.warn({ err, retryInMs: pauseMs }, 'could not read the sessions to resume; asking again');
+        await sleep(pauseMs, undefined, { ref: false });
+      }
+    }
+    return [];
   }
 
   /** Shutdown: closes every connection cleanly, keeping each session marked to resume on the next boot. */

@@ -146,10 +146,17 @@ export async function setOutboundState(db: Db, sessionId: string, id: string, pa
   await setOutboundStateQuery(db, { ...patch, sessionId, id }, patchShape(patch));
 }
 
-/** Sessions with unsettled sends: the worker starts on these when they connect. */
-export async function sessionsWithQueuedSends(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('outbound_messages').select('session_id').distinct().where('state', 'in', ['queued', 'sending']).execute();
-  return rows.map((r) => r.session_id);
+/** A session's unsettled sends whose time to wait ran out before `now` (epoch ms), oldest first, at most `limit`. */
+export async function expiredUnsettledSends(db: Db, sessionId: string, now: number, limit: number): Promise<OutboundMessageRow[]> {
+  return db
+    .selectFrom('outbound_messages')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .where('state', 'in', ['queued', 'sending'])
+    .where('expires_at', '<', now)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
 }
 
 export async function countQueued(db: Db, sessionId: string): Promise<number> {
