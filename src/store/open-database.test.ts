@@ -24,6 +24,8 @@ describe('sqlite: openDatabase', () => {
       assert.equal(fk.rows[0]?.foreign_keys, 1);
       const checkpoint = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(first.db);
       assert.equal(checkpoint.rows[0]?.wal_autocheckpoint, 4_000, 'checkpoints every 4,000 pages, not every 1,000');
+      const temp = await sql<{ temp_store: number }>`pragma temp_store`.execute(first.db);
+      assert.equal(temp.rows[0]?.temp_store, 2, 'temporary B-trees in memory, not a temporary file per statement');
       await first.close();
       await stat(join(dataDir, 'waygate.db'));
 
