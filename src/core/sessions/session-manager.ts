@@ -6,6 +6,7 @@ import type { Engine, EngineNetwork, EngineLogger } from '../../engine/port.js';
 import type { EngineOptions } from '../../engine/options.js';
 import type { SessionStatus } from '../../engine/types.js';
 import type { Db } from '../../store/database.js';
+import { isDatabaseUnavailable } from '../../store/availability.js';
 import { DuplicateKeyError } from '../../store/errors.js';
 import { findMessage } from '../../store/repos/messages.js';
 import { createSession, deleteSession, getSession, listSessionsToResume, updateSession, type Session } from '../../store/repos/sessions.js';
@@ -34,6 +35,9 @@ export interface SessionManagerOptions {
 
 /** How long one resumed session may hold its login slot before the next one starts anyway. */
 const RESUME_ATTEMPT_TIMEOUT_MS = 30_000;
+
+/** 1, 2, 4… up to 30 s: the pause before asking a database that did not answer again, by attempt. */
+const resumeRetryPauseMs = (attempt: number) => Math.min(1_000 * 2 ** (attempt - 1), 30_000);
 
 export class SessionManager {
   private readonly runtimes = new Map<string, SessionRuntime>();
@@ -153,13 +157,23 @@ export class SessionManager {
    */
   async resumeAll(): Promise<number> {
     const queue = await this.sessionsToResume();
+    let unavailableInARow = 0;
     const resume = async () => {
       for (let session = queue.shift(); session && !this.closing; session = queue.shift()) {
         try {
           const runtime = await this.start(session.id);
           await runtime.waitFor((change) => change.status !== 'STARTING' && (change.status !== 'STOPPED' || this.closing), RESUME_ATTEMPT_TIMEOUT_MS);
+          unavailableInARow = 0;
         } catch (err) {
-          this.options.logger.error({ err, sessionId: session.id }, 'could not resume session');
+          if (!isDatabaseUnavailable(err)) {
+            this.options.logger.error({ err, sessionId: session.id }, 'could not resume session');
+            continue;
+          }
+          // Its auth state could not be read: it goes back in the queue, after a pause that grows while that lasts.
+          const pauseMs = resumeRetryPauseMs(++unavailableInARow);
+          this.options.logger.warn({ err, sessionId: session.id, retryInMs: pauseMs }, 'could not resume session: the database did not answer; trying again');
+          await sleep(pauseMs, undefined, { ref: false });
+          queue.push(session);
         }
       }
     };
@@ -171,10 +185,11 @@ export class SessionManager {
 
   /** The sessions to resume, asked again with a growing pause while the database does not answer (a blip at boot). */
   private async sessionsToResume(): Promise<Session[]> {
-    for (let pauseMs = 1_000; !this.closing; pauseMs = Math.min(pauseMs * 2, 30_000)) {
+    for (let attempt = 1; !this.closing; attempt++) {
       try {
         return await listSessionsToResume(this.options.db);
       } catch (err) {
+        const pauseMs = resumeRetryPauseMs(attempt);
         this.options.logger.warn({ err, retryInMs: pauseMs }, 'could not read the sessions to resume; asking again');
         await sleep(pauseMs, undefined, { ref: false });
       }
