@@ -15,13 +15,13 @@ const silent: EngineLogger = { level: 'silent', child: () => silent, trace() {},
 /** A linked session whose first starts fail as `failures` say, as the engine does when it cannot load its auth state. */
 class FlakyStartSession extends FakeEngineSession {
   starts = 0;
-  constructor(sessionId: string, private readonly failures: Error[]) {
+  constructor(sessionId: string, private readonly startFailures: Error[]) {
     super({ sessionId, status: 'STOPPED' });
   }
 
   override async start(): Promise<void> {
     this.starts++;
-    const failure = this.failures.shift();
+    const failure = this.startFailures.shift();
     if (!failure) return super.start();
     this.setStatus({ status: 'FAILED', reason: `could not load the auth state: ${failure.message}` });
     throw failure;
