@@ -114,15 +114,18 @@ export class MessageSends {
     );
     const now = Date.now();
     const accepted = await transaction(db, async (trx) => {
-      const inserted = await insertSendRequest(trx, {
-        id: requestId,
-        sessionId: session.id,
-        principal: scope,
-        idempotencyKey: input.idempotencyKey ?? null,
-        requestHash: input.fingerprint,
-        createdAt: now
-      });
-      if (!inserted) return false;
+      // The request is recorded only for a retry with its Idempotency-Key to find; without one nothing reads it.
+      if (input.idempotencyKey) {
+        const inserted = await insertSendRequest(trx, {
+          id: requestId,
+          sessionId: session.id,
+          principal: scope,
+          idempotencyKey: input.idempotencyKey,
+          requestHash: input.fingerprint,
+          createdAt: now
+        });
+        if (!inserted) return false;
+      }
       const rows = queued.map((q) => ({ id: q.id, chat: q.chat, kind: content.type, content: serializeSend(q.send) }));
       await enqueueMessages(trx, session.id, requestId, rows, now, now + this.options.queueTtlSeconds * 1000);
       const timestamp = Math.floor(now / 1000);

@@ -12,7 +12,7 @@ export interface NewSendRequest {
   id: string;
   sessionId: string;
   principal: string;
-  idempotencyKey: string | null;
+  idempotencyKey: string;
   requestHash: string;
   createdAt: number;
 }

@@ -1,5 +1,6 @@
-// Row types of the durable send queue: `send_requests` (one accepted API request, its idempotency key and the
-// answer it got) and `outbound_messages` (one message to one chat, with the WhatsApp id it will carry).
+// Row types of the durable send queue: `send_requests` (one accepted API request that carried an Idempotency-Key,
+// and the answer it got) and `outbound_messages` (one message to one chat, with the WhatsApp id it will carry;
+// `request_id` names its request, recorded or not).
 import type { Generated, Insertable, Selectable } from 'kysely';
 
 export type OutboundState = 'queued' | 'sending' | 'sent' | 'failed';
@@ -9,6 +10,7 @@ export interface SendRequestsTable {
   session_id: string;
   /** who asked: idempotency keys are scoped to it */
   principal: string;
+  /** null only in rows recorded before requests without a key stopped being recorded */
   idempotency_key: string | null;
   /** SHA-256 of the request, so a reused key with a different request is refused */
   request_hash: string;
