@@ -15,6 +15,7 @@ export interface Config {
   listenBacklog: number;
   dataDir: string;
   databaseUrl: string | undefined;
+  sqliteCacheMib: number;
   adminKey: string | undefined;
   network: NetworkMode;
   waWsUrl: string | undefined;
@@ -98,6 +99,11 @@ const SPECS: { [K in keyof Config]-?: SettingSpec<Config[K]> } = {
     env: 'DATABASE_URL', whenUnset: 'SQLite file in WAYGATE_DATA_DIR', secret: 'url-password',
     description: 'PostgreSQL connection URL; needed to run several gateway nodes on one database.',
     parse: url('postgres://', 'postgresql://'),
+  },
+  sqliteCacheMib: {
+    env: 'WAYGATE_SQLITE_CACHE_MB', default: '16',
+    description: 'SQLite\'s page cache in MiB (one for the gateway, not per session): database pages kept in memory, filled as the database grows. Smaller saves that much RSS and reads more pages from the OS\'s file cache.',
+    parse: integer(1, 4096),
   },
   adminKey: {
     env: 'WAYGATE_ADMIN_KEY', whenUnset: 'generated and stored on first start', secret: 'full',

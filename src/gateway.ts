@@ -82,7 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (config.allocator === 'jemalloc' && allocator !== 'jemalloc') {
     logger.warn('WAYGATE_ALLOCATOR=jemalloc, but this process runs on the default malloc: start it with bin/waygate (npm start) or preload libjemalloc.so.2 yourself');
   }
-  const store = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
+  const store = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, sqliteCacheMib: config.sqliteCacheMib, logger });
   const { db } = store;
 
   const admin = await ensureAdminKey(db, config.adminKey);

@@ -26,11 +26,15 @@ describe('sqlite: openDatabase', () => {
       assert.equal(checkpoint.rows[0]?.wal_autocheckpoint, 4_000, 'checkpoints every 4,000 pages, not every 1,000');
       const temp = await sql<{ temp_store: number }>`pragma temp_store`.execute(first.db);
       assert.equal(temp.rows[0]?.temp_store, 2, 'temporary B-trees in memory, not a temporary file per statement');
+      const cache = await sql<{ cache_size: number }>`pragma cache_size`.execute(first.db);
+      assert.equal(cache.rows[0]?.cache_size, -16 * 1024, 'a 16 MiB page cache unless told otherwise');
       await first.close();
       await stat(join(dataDir, 'waygate.db'));
 
-      const second = await openDatabase({ dataDir });
+      const second = await openDatabase({ dataDir, sqliteCacheMib: 2 });
       assert.equal(await getSetting(second.db, 'k'), 'v');
+      const smaller = await sql<{ cache_size: number }>`pragma cache_size`.execute(second.db);
+      assert.equal(smaller.rows[0]?.cache_size, -2 * 1024, 'WAYGATE_SQLITE_CACHE_MB');
       await second.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
