@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, linkSession } from '../support/gateway-harness.js';
+import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, hookTo, linkSession } from '../support/gateway-harness.js';
 import { SMALL_PNG } from '../support/images.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -50,8 +50,7 @@ for (const dialect of DIALECTS) {
       await receiver.start();
       for (const phone of [BOB, CAROL, DAVE, EVE, FRANK]) await sb.ok('POST', '/sandbox/v1/accounts', { phone, name: `User ${phone}` });
       await linkSession(gw, sb, SESSION, ALICE, 'Alice');
-      const config = await gw.request('POST', `/api/v1/session/${SESSION}/config`, { body: { webhookUrl: receiver.url, webhookSecret: receiver.secret } });
-      assert.equal(config.status, 200, JSON.stringify(config.body));
+      await hookTo(gw, SESSION, receiver);
       pictures = createServer((req, res) => {
         if (req.url === '/pic.png') res.writeHead(200, { 'content-type': 'image/png' }).end(SMALL_PNG);
         else if (req.url === '/moved') res.writeHead(302, { location: '/pic.png' }).end();

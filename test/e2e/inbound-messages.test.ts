@@ -3,7 +3,7 @@
 // images are fetchable through the signed media URLs in the payloads. SQLite and PostgreSQL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, linkSession } from '../support/gateway-harness.js';
+import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, hookTo, linkSession } from '../support/gateway-harness.js';
 import { SMALL_PNG } from '../support/images.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -27,8 +27,7 @@ for (const dialect of DIALECTS) {
       await receiver.start();
       for (const phone of PHONES) await sb.ok('POST', '/sandbox/v1/accounts', { phone, name: `Phone ${phone}` });
       await linkSession(gw, sb, SESSION, ALICE, 'Alice');
-      const config = await gw.request('POST', `/api/v1/session/${SESSION}/config`, { body: { webhookUrl: receiver.url, webhookSecret: receiver.secret } });
-      assert.equal(config.status, 200, JSON.stringify(config.body));
+      await hookTo(gw, SESSION, receiver);
     });
 
     after(async () => {

@@ -4,7 +4,7 @@
 // once across a restart and after downtime, and only where its session runs, a policy that disables itself when our number is demoted, and 400s.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS, eventually } from '../support/gateway-harness.js';
+import { DIALECTS, eventually, hookTo } from '../support/gateway-harness.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { OUR_PHONE, SESSION, adminGroup, history, historyWhere, humanActs, joinWith, sandboxGroup, setPolicy, settle, startInviteWorld, stranger, type InviteWorld } from './invites-fixture.js';
 
@@ -19,7 +19,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       await receiver.start();
       world = await startInviteWorld(dialect);
-      await world.user.request('POST', `/api/v1/session/${SESSION}/config`, { body: { webhookUrl: receiver.url, webhookSecret: receiver.secret } });
+      await hookTo(world.user, SESSION, receiver);
     });
     after(async () => {
       await world.close();

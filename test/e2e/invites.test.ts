@@ -4,7 +4,7 @@
 // and a demoted number gets 403 with nothing changed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS, eventually } from '../support/gateway-harness.js';
+import { DIALECTS, eventually, hookTo } from '../support/gateway-harness.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { HUMAN_ADMIN, OUR_PHONE, SESSION, adminGroup, history, historyWhere, humanActs, joinWith, revoke, sandboxGroup, settle, startInviteWorld, stranger, type InviteWorld } from './invites-fixture.js';
 
@@ -18,8 +18,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       await receiver.start();
       world = await startInviteWorld(dialect, { WAYGATE_INVITE_MIN_INTERVAL: '30' });
-      const hook = await world.user.request('POST', `/api/v1/session/${SESSION}/config`, { body: { webhookUrl: receiver.url, webhookSecret: receiver.secret } });
-      assert.equal(hook.status, 200, JSON.stringify(hook.body));
+      await hookTo(world.user, SESSION, receiver);
       group = await adminGroup(world, 'Launch VIPs');
     });
     after(async () => {

@@ -4,7 +4,7 @@
 // reach webhooks; a LID nobody reveals stays `pn: null`. SQLite and PostgreSQL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, linkSession } from '../support/gateway-harness.js';
+import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, hookTo, linkSession } from '../support/gateway-harness.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const ALICE = '15558880001';
@@ -57,8 +57,7 @@ for (const dialect of DIALECTS) {
       }
       await linkSession(gw, sb, SESSION, ALICE, 'Alice');
       lids.set(ALICE, (await sb.ok<{ lid: string }>('GET', `/sandbox/v1/accounts/${ALICE}`)).lid);
-      const config = await gw.request('POST', `/api/v1/session/${SESSION}/config`, { body: { webhookUrl: receiver.url, webhookSecret: receiver.secret } });
-      assert.equal(config.status, 200, JSON.stringify(config.body));
+      await hookTo(gw, SESSION, receiver);
     });
 
     after(async () => {

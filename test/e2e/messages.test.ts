@@ -4,7 +4,7 @@
 // errors bad input gets. SQLite and PostgreSQL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, linkSession } from '../support/gateway-harness.js';
+import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, hookTo, linkSession } from '../support/gateway-harness.js';
 import { SMALL_PNG, toneWav } from '../support/images.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -41,8 +41,7 @@ for (const dialect of DIALECTS) {
       await receiver.start();
       for (const phone of [BOB, CAROL]) await sb.ok('POST', '/sandbox/v1/accounts', { phone, name: `User ${phone}` });
       await linkSession(gw, sb, SESSION, ALICE, 'Alice');
-      const config = await gw.request('POST', `/api/v1/session/${SESSION}/config`, { body: { webhookUrl: receiver.url, webhookSecret: receiver.secret } });
-      assert.equal(config.status, 200, JSON.stringify(config.body));
+      await hookTo(gw, SESSION, receiver);
     });
 
     after(async () => {

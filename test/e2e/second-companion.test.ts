@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatUpdate } from 'baileys';
-import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, linkSession } from '../support/gateway-harness.js';
+import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, hookTo, linkSession } from '../support/gateway-harness.js';
 import { RawClient, trustSandbox } from '../support/raw-client.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -51,8 +51,7 @@ for (const dialect of DIALECTS) {
       await receiver.start();
       for (const phone of [BOB, CAROL]) await sb.ok('POST', '/sandbox/v1/accounts', { phone, name: `User ${phone}` });
       await linkSession(gw, sb, SESSION, ALICE, 'Alice');
-      const config = await gw.request('POST', `/api/v1/session/${SESSION}/config`, { body: { webhookUrl: receiver.url, webhookSecret: receiver.secret } });
-      assert.equal(config.status, 200, JSON.stringify(config.body));
+      await hookTo(gw, SESSION, receiver);
       companion = await linkCompanion(sb, ALICE);
       for (const phone of [BOB, CAROL]) await sb.ok('POST', `/sandbox/v1/accounts/${phone}/messages`, { to: ALICE, text: `hello from ${phone}` });
       for (const jid of [BOB_JID, CAROL_JID]) await eventually(() => chatOf(jid), { what: `${jid} in GET /chats` });

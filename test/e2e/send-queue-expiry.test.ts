@@ -3,7 +3,7 @@
 // back), and it is never sent afterwards. SQLite and PostgreSQL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, linkSession, sessionStatus } from '../support/gateway-harness.js';
+import { DIALECTS, TestDatabase, TestGateway, TestSandbox, eventually, hookTo, linkSession, sessionStatus } from '../support/gateway-harness.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const ALICE = '15556660001';
@@ -24,8 +24,7 @@ for (const dialect of DIALECTS) {
       await receiver.start();
       await sb.ok('POST', '/sandbox/v1/accounts', { phone: BOB, name: 'Bob' });
       await linkSession(gw, sb, SESSION, ALICE, 'Alice');
-      const config = await gw.request('POST', `/api/v1/session/${SESSION}/config`, { body: { webhookUrl: receiver.url, webhookSecret: receiver.secret } });
-      assert.equal(config.status, 200, JSON.stringify(config.body));
+      await hookTo(gw, SESSION, receiver);
     });
 
     after(async () => {

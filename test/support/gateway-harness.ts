@@ -231,3 +231,9 @@ export async function linkSession(api: ApiClient, sb: TestSandbox, sessionId: st
   await eventually(async () => ((await sessionStatus(api, sessionId)) === 'WORKING' ? true : undefined), { what: `${sessionId} WORKING` });
   return { accessToken: created.body.results[0].accessToken };
 }
+
+/** Points a session's webhook at a test receiver, signed with the receiver's secret. */
+export async function hookTo(api: ApiClient, sessionId: string, receiver: { url: string; secret: string }): Promise<void> {
+  const config = await api.request('POST', `/api/v1/session/${sessionId}/config`, { body: { webhookUrl: receiver.url, webhookSecret: receiver.secret } });
+  if (config.status !== 200) throw new Error(`webhook of ${sessionId}: ${config.status} ${JSON.stringify(config.body)}`);
+}
