@@ -12,7 +12,7 @@ import { SessionManager } from './session-manager.js';
 
 const silent: EngineLogger = { level: 'silent', child: () => silent, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-/** A linked session whose first starts fail as `failures` say, as the engine does when it cannot load its auth state. */
+/** A linked session whose first starts fail with `startFailures`, as the engine does when it cannot load its auth state. */
 class FlakyStartSession extends FakeEngineSession {
   starts = 0;
   constructor(sessionId: string, private readonly startFailures: Error[]) {
