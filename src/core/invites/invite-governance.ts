@@ -59,7 +59,7 @@ export class InviteGovernance {
     // Policies run where their session runs: armed while this node runs it, disarmed when it stops.
     this.translator = (runtime, emit) => {
       const off = events(runtime, emit);
-      void this.scheduler.armSession(runtime.id).catch((err) => logger.error({ err, sessionId: runtime.id }, 'could not arm invite policies'));
+      this.scheduler.armSession(runtime.id);
       return () => {
         off();
         this.scheduler.disarmSession(runtime.id);

@@ -2,7 +2,7 @@
 // armed from the database when the node starts running it (a schedule missed while nobody ran it fires at once,
 // and once) and disarmed when it stops; re-armed after each run or policy change. Reactions to joins (one-time
 // link, flood breaker) run at once. Both are retried with backoff while the session cannot act yet (e.g. still
-// reconnecting); timers are unref'ed and all cleared on stop.
+// reconnecting), and so is reading a session's policies to arm them; timers are unref'ed and all cleared on stop.
 import type { Db } from '../../store/database.js';
 import type { GroupRef } from '../../store/repos/invite-codes.js';
 import { listScheduledPolicies } from '../../store/repos/invite-policies.js';
@@ -31,21 +31,41 @@ export class PolicyScheduler {
   private readonly failures = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private readonly reactionRetries = new Set<NodeJS.Timeout>();
+  private readonly armRetries = new Map<string, NodeJS.Timeout>();
   private readonly runningSessions = new Set<string>();
   private stopped = false;
 
   constructor(private readonly deps: PolicySchedulerDeps) {}
 
-  /** This node runs the session now: arm its scheduled policies. */
-  async armSession(sessionId: string): Promise<void> {
+  /**
+   * This node runs the session now: arm its scheduled policies. Their read is tried again with backoff while it
+   * fails (the database did not answer as the session started), for as long as this node runs the session.
+   */
+  armSession(sessionId: string, failures = 0): void {
     this.runningSessions.add(sessionId);
-    // arm() skips the session if it was stopped again while its policies were being read.
-    for (const policy of await listScheduledPolicies(this.deps.db, sessionId)) this.arm(policy, nextDueAt(policy));
+    const done = listScheduledPolicies(this.deps.db, sessionId).then(
+      // arm() skips the session if it was stopped again while its policies were being read.
+      (policies) => policies.forEach((policy) => this.arm(policy, nextDueAt(policy))),
+      (err) => {
+        if (this.stopped || !this.runningSessions.has(sessionId)) return;
+        const delay = retryDelayMs(failures + 1);
+        this.deps.logger.warn({ err, sessionId, retryInMs: delay }, 'could not read the invite policies to arm; trying again');
+        const timer = setTimeout(() => {
+          this.armRetries.delete(sessionId);
+          this.armSession(sessionId, failures + 1);
+        }, delay);
+        timer.unref();
+        this.armRetries.set(sessionId, timer);
+      },
+    );
+    this.track(done);
   }
 
   /** This node stopped running the session: its timers and pending reactions go (another node may take it). */
   disarmSession(sessionId: string): void {
     this.runningSessions.delete(sessionId);
+    clearTimeout(this.armRetries.get(sessionId));
+    this.armRetries.delete(sessionId);
     const prefix = groupKey(sessionId, '');
     for (const [key, timer] of this.timers) {
       if (!key.startsWith(prefix)) continue;
@@ -115,9 +135,10 @@ export class PolicyScheduler {
   /** Clears every timer and waits for runs in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of [...this.timers.values(), ...this.reactionRetries]) clearTimeout(timer);
+    for (const timer of [...this.timers.values(), ...this.reactionRetries, ...this.armRetries.values()]) clearTimeout(timer);
     this.timers.clear();
     this.reactionRetries.clear();
+    this.armRetries.clear();
     await Promise.allSettled([...this.running]);
   }
 }
