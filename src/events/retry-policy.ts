@@ -1,6 +1,7 @@
 // Turns the result of one delivery attempt into the row's next state: delivered, retried later (exponential
 // backoff with jitter, honouring Retry-After up to the cap), failed (not retryable), or dead (its retry window,
 // counted from its first attempt, or its optional attempt cap is used up).
+import { doublingDelayMs } from '../lib/backoff.js';
 import type { DeliveryOutcome } from '../store/repos/webhook-deliveries.js';
 
 export type AttemptResult =
@@ -39,7 +40,7 @@ function isRetryableStatus(status: number): boolean {
  * that failed together.
  */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.backoffCapMs, policy.backoffBaseMs * 2 ** (attempt - 1));
+  const ceiling = doublingDelayMs(attempt, policy.backoffBaseMs, policy.backoffCapMs);
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 

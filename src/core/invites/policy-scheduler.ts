@@ -3,6 +3,7 @@
 // and once) and disarmed when it stops; re-armed after each run or policy change. Reactions to joins (one-time
 // link, flood breaker) run at once. Both are retried with backoff while the session cannot act yet (e.g. still
 // reconnecting), and so is reading a session's policies to arm them; timers are unref'ed and all cleared on stop.
+import { doublingDelayMs } from '../../lib/backoff.js';
 import type { Db } from '../../store/database.js';
 import type { GroupRef } from '../../store/repos/invite-codes.js';
 import { listScheduledPolicies } from '../../store/repos/invite-policies.js';
@@ -17,7 +18,7 @@ const RETRY_MAX_MS = 60_000;
 // A join reaction is retried for about four minutes (then logged as given up): long enough for a reconnect.
 const REACTION_ATTEMPTS = 9;
 
-const retryDelayMs = (failures: number) => Math.min(RETRY_BASE_MS * 2 ** (failures - 1), RETRY_MAX_MS);
+const retryDelayMs = (failures: number) => doublingDelayMs(failures, RETRY_BASE_MS, RETRY_MAX_MS);
 
 export interface PolicySchedulerDeps {
   db: Db;

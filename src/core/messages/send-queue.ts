@@ -7,6 +7,8 @@ import { EngineNotConnectedError, EngineRemoteError, EngineTimeoutError } from '
 import type { EngineSession } from '../../engine/port.js';
 import type { SentMessage } from '../../engine/types.js';
 import { appendEvent } from '../../events/outbox.js';
+import { doublingDelayMs } from '../../lib/backoff.js';
+import { isDatabaseUnavailable } from '../../store/availability.js';
 import type { Db } from '../../store/database.js';
 import { advanceMessageStatus, insertMessage, markMessageSent } from '../../store/repos/messages.js';
 import { expiredUnsettledSends, takeNextOutbound, setOutboundState, type OutboundMessageRow } from '../../store/repos/outbound.js';
@@ -61,6 +63,9 @@ export class SendQueue {
   private readonly again = new Set<string>();
   private readonly waiters = new Map<string, Set<(settlement: SendSettlement) => void>>();
   private readonly lastSentAt = new Map<string, number>();
+  /** workers stopped by the database not answering, waiting to try again */
+  private readonly rekicks = new Map<string, NodeJS.Timeout>();
+  private readonly unavailableInARow = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -73,8 +78,11 @@ export class SendQueue {
       this.again.add(sessionId);
       return;
     }
+    clearTimeout(this.rekicks.get(sessionId));
+    this.rekicks.delete(sessionId);
     const drain = this.drain(sessionId)
-      .catch((err) => this.options.logger.error({ err, sessionId }, 'send queue worker stopped on an error'))
+      .then(() => void this.unavailableInARow.delete(sessionId))
+      .catch((err) => this.drainFailed(sessionId, err))
       .finally(() => {
         this.drains.delete(sessionId);
         if (this.again.delete(sessionId)) this.kick(sessionId);
@@ -120,7 +128,30 @@ export class SendQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweepTimer);
+    for (const timer of this.rekicks.values()) clearTimeout(timer);
+    this.rekicks.clear();
     await Promise.all(this.drains.values());
+  }
+
+  /**
+   * A worker stopped by the database not answering tries again after a pause that grows while that lasts (else its
+   * queue would wait for the next send or reconnect of its session); any other error stops it until the next kick.
+   */
+  private drainFailed(sessionId: string, err: unknown): void {
+    if (!isDatabaseUnavailable(err)) {
+      this.options.logger.error({ err, sessionId }, 'send queue worker stopped on an error');
+      return;
+    }
+    const failures = (this.unavailableInARow.get(sessionId) ?? 0) + 1;
+    this.unavailableInARow.set(sessionId, failures);
+    const delayMs = doublingDelayMs(failures, 1_000, 30_000);
+    this.options.logger.warn({ err, sessionId, retryInMs: delayMs }, 'send queue worker paused: the database did not answer; trying again');
+    const timer = setTimeout(() => {
+      this.rekicks.delete(sessionId);
+      this.kick(sessionId);
+    }, delayMs);
+    timer.unref();
+    this.rekicks.set(sessionId, timer);
   }
 
   private notify(sessionId: string, id: string, settlement: SendSettlement): void {

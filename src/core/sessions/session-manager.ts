@@ -6,6 +6,7 @@ import type { Engine, EngineNetwork, EngineLogger } from '../../engine/port.js';
 import type { EngineOptions } from '../../engine/options.js';
 import type { SessionStatus } from '../../engine/types.js';
 import type { Db } from '../../store/database.js';
+import { doublingDelayMs } from '../../lib/backoff.js';
 import { isDatabaseUnavailable } from '../../store/availability.js';
 import { DuplicateKeyError } from '../../store/errors.js';
 import { findMessage } from '../../store/repos/messages.js';
@@ -37,7 +38,7 @@ export interface SessionManagerOptions {
 const RESUME_ATTEMPT_TIMEOUT_MS = 30_000;
 
 /** 1, 2, 4… up to 30 s: the pause before asking a database that did not answer again, by attempt. */
-const resumeRetryPauseMs = (attempt: number) => Math.min(1_000 * 2 ** (attempt - 1), 30_000);
+const resumeRetryPauseMs = (attempt: number) => doublingDelayMs(attempt, 1_000, 30_000);
 
 export class SessionManager {
   private readonly runtimes = new Map<string, SessionRuntime>();
