@@ -142,6 +142,7 @@ export class SendQueue {
       this.options.logger.error({ err, sessionId }, 'send queue worker stopped on an error');
       return;
     }
+    if (this.stopped) return;
     const failures = (this.unavailableInARow.get(sessionId) ?? 0) + 1;
     this.unavailableInARow.set(sessionId, failures);
     const delayMs = doublingDelayMs(failures, 1_000, 30_000);
