@@ -18,6 +18,7 @@ import { checkedContent, isMediaDraft, mentionsIn, type ContentDraft, type Media
 import { sendRecord, storedMessageRow, type MessageRetention } from './message-rows.js';
 import type { SendQueue, SendSettlement } from './send-queue.js';
 import { serializeSend, type PresenceSimulation, type StoredContent, type StoredSend } from './stored-send.js';
+import { withDeadline } from '../../lib/deadline.js';
 
 export interface SendInput {
   /** normalised recipient JIDs, de-duplicated */
@@ -216,19 +217,6 @@ export class MessageSends {
       ),
       replayed: true
     };
-  }
-}
-
-/** `work`, or `timedOut()`'s error once `ms` pass first (the work goes on, its result unused). */
-async function withDeadline<T>(work: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timedOut()), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,6 +1,7 @@
 // Running one command against WhatsApp: bounded in time, and with Baileys' failures (Boom errors) turned into
 // the port's typed errors.
 import { EngineNotConnectedError, EngineNotSupportedError, EngineRemoteError, EngineTimeoutError } from '../errors.js';
+import { withDeadline } from '../../lib/deadline.js';
 
 interface BoomLike extends Error {
   isBoom: true;
@@ -39,18 +40,12 @@ const COMMAND_OVER = new Error('the command is over');
  * that aborts once the command is over (answered, failed or timed out), to release what it waits on.
  */
 export async function remoteCall<T>(operation: string, timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
   const over = new AbortController();
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EngineTimeoutError(operation, timeoutMs)), timeoutMs);
-  });
   try {
-    // A call that loses the race keeps running inside Baileys; race() has already attached its rejection handler.
-    return await Promise.race([call(over.signal), timeout]);
+    return await withDeadline(call(over.signal), timeoutMs, () => new EngineTimeoutError(operation, timeoutMs));
   } catch (error) {
     throw error instanceof EngineTimeoutError ? error : toEngineError(error, operation, timeoutMs);
   } finally {
-    clearTimeout(timer);
     over.abort(COMMAND_OVER);
   }
 }
