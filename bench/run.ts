@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   reliability: () => import('./reliability.js'),
   messages: () => import('./messages.js'),
   chats: () => import('./chats.js'),
+  store: () => import('./store.js'),
   webhooks: () => import('./webhooks.js')
 };
 

@@ -4,11 +4,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { withStatementCache } from './statement-cache.js';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, Dialect } from './database.js';
 import { migrationProvider } from './migrations/index.js';
+import { FifoSqliteDialect } from './sqlite-dialect.js';
 
 export interface OpenDatabaseOptions {
   /** A postgres:// URL selects PostgreSQL; without it, SQLite at `<dataDir>/waygate.db`. */
@@ -48,7 +49,8 @@ async function postgresDialect(url: string, logger: Logger | undefined): Promise
   return new PostgresDialect({ pool });
 }
 
-function sqliteDialect(dataDir: string, cacheMib: number): SqliteDialect {
+/** The SQLite connection the store runs on, configured, with its statement cache: `<dataDir>/waygate.db`. */
+export function openSqliteConnection(dataDir: string, cacheMib: number): SQLite.Database {
   mkdirSync(dataDir, { recursive: true });
   const database = new SQLite(join(dataDir, 'waygate.db'));
   database.pragma('journal_mode = WAL');
@@ -65,7 +67,7 @@ function sqliteDialect(dataDir: string, cacheMib: number): SqliteDialect {
   database.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   // Negative: a size in KiB rather than a page count.
   database.pragma(`cache_size = ${-cacheMib * 1024}`);
-  return new SqliteDialect({ database: withStatementCache(database) });
+  return withStatementCache(database);
 }
 
 async function migrate(db: Kysely<Database>, dialect: Dialect, logger: Logger | undefined): Promise<void> {
@@ -87,7 +89,9 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, logger: Logger | 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Store> {
   const dialect: Dialect = options.url ? 'postgres' : 'sqlite';
   const db = new Kysely<Database>({
-    dialect: options.url ? await postgresDialect(options.url, options.logger) : sqliteDialect(options.dataDir, options.sqliteCacheMib ?? 16),
+    dialect: options.url
+      ? await postgresDialect(options.url, options.logger)
+      : new FifoSqliteDialect(openSqliteConnection(options.dataDir, options.sqliteCacheMib ?? 16)),
   });
   try {
     await migrate(db, dialect, options.logger);
