@@ -7,7 +7,8 @@
 //  3. gateway RSS per idle session before the messages above and after them, topped up to 10,000 messages, and
 //     after as many again (bounded memory stays flat).
 // Knobs: BENCH_MESSAGE_SESSIONS (10,50), BENCH_MESSAGES_PER_SESSION (50), BENCH_MESSAGE_ROUNDS (2),
-// BENCH_WARM_UP_TEXTS (1000 a side and mode before the first step's rounds; 0: none), BENCH_INBOUND_SESSIONS (10), BENCH_INBOUND_RATE (50/s), BENCH_INBOUND_SECONDS (10), BENCH_RSS_MESSAGES (10000),
+// BENCH_WARM_UP_TEXTS (1000 a side and mode before the first step's rounds; 0: none), BENCH_INBOUND_SESSIONS (10),
+// BENCH_INBOUND_RATE (50/s), BENCH_INBOUND_SECONDS (10), BENCH_RSS_MESSAGES (10000),
 // BENCH_PG (a PostgreSQL URL; a throw-away schema is used).
 import { createBenchDatabase, type Dialect } from './support/bench-database.js';
 import { BenchGateway, type SandboxEndpoints } from './support/gateway-process.js';
