@@ -12,7 +12,7 @@ import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, typ
  * How long one turn of the event loop may keep handing the connection from waiter to waiter. Each statement runs
  * synchronously and settles at once, so without a pause a burst of queued work (a thousand sessions' sends) runs
  * statement after statement, and all the work each one resumes, within one turn: at 1,000 sessions the event loop
- * was seen held for 0.5-1.75 s at a time at the start of each round of sends, with every socket (HTTP, WhatsApp)
+ * was seen held for 0.4-1.75 s at a time at the start of each round of sends, with every socket (HTTP, WhatsApp)
  * waiting. Past this budget the next waiter is started from a fresh turn (setImmediate), after pending I/O.
  */
 const TURN_BUDGET_MS = 10;
