@@ -1,9 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
-import type { Store } from './open-database.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
+import { openSqliteConnection, type Store } from './open-database.js';
 import { getSetting, setSetting } from './repos/settings.js';
-import { FifoLock } from './sqlite-dialect.js';
+import { FifoLock, FifoSqliteDialect } from './sqlite-dialect.js';
 import { openTestStore } from './testing.js';
 import { transaction } from './transaction.js';
 
@@ -83,5 +87,97 @@ describe('sqlite: the store connection with many callers at once', () => {
     await Promise.all(waiting);
     assert.equal(await getSetting(store.db, 'kept'), 'before');
     assert.equal(await getSetting(store.db, 'after-19'), 'v');
+  });
+});
+
+describe('sqlite: writes share commits, and a writer hears of its write once it is committed', () => {
+  interface Rows {
+    t: { v: string };
+    parent: { id: number };
+    child: { parent_id: number };
+  }
+  let dir: string;
+  let db: Kysely<Rows>;
+  /** a second connection to the same file: it sees only what is committed */
+  let observer: SQLite.Database;
+  const committed = () => (observer.prepare('select v from t order by v').all() as { v: string }[]).map((row) => row.v);
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'waygate-group-'));
+    db = new Kysely<Rows>({ dialect: new FifoSqliteDialect(openSqliteConnection(dir, 2)) });
+    await sql`create table t (v text primary key)`.execute(db);
+    await sql`create table parent (id integer primary key)`.execute(db);
+    await sql`create table child (parent_id integer references parent (id) deferrable initially deferred)`.execute(db);
+    observer = new SQLite(join(dir, 'waygate.db'), { readonly: true });
+  });
+  afterEach(async () => {
+    observer.close();
+    await db.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const insert = (v: string) => db.insertInto('t').values({ v }).execute();
+
+  it('the writes of one turn commit together, and each writer is answered with its row already committed', async () => {
+    const seenByEach: number[] = [];
+    const names = Array.from({ length: 50 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+    await Promise.all(
+      names.map(async (v, i) => {
+        if (i % 2) await db.transaction().execute((trx) => trx.insertInto('t').values({ v }).execute());
+        else await insert(v);
+        assert.ok(committed().includes(v), `${v} was answered before it was committed`);
+        seenByEach.push(committed().length);
+      }),
+    );
+    assert.deepEqual(committed(), names);
+    assert.equal(seenByEach[0], names.length, 'the first writer answered saw every write of its turn committed with its own');
+  });
+
+  it('a read while writes wait for their commit sees them', async () => {
+    const writing = insert('pending');
+    const read = await db.selectFrom('t').select('v').execute();
+    assert.deepEqual(read, [{ v: 'pending' }]);
+    assert.deepEqual(committed(), [], 'not committed yet when the read answered');
+    await writing;
+    assert.deepEqual(committed(), ['pending']);
+  });
+
+  it('a transaction that fails in a group undoes only its own writes; the others in the group commit', async () => {
+    const results = await Promise.allSettled([
+      insert('a'),
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('t').values({ v: 'b' }).execute();
+        throw new Error('the caller changed its mind');
+      }),
+      db.transaction().execute((trx) => trx.insertInto('t').values({ v: 'c' }).execute()),
+      insert('a'),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    assert.match(String((results[3] as PromiseRejectedResult).reason), /UNIQUE/);
+    assert.deepEqual(committed(), ['a', 'c']);
+  });
+
+  it('when a group cannot commit, every writer in it is told so and none of its writes stays; the next group is unharmed', async () => {
+    const results = await Promise.allSettled([
+      insert('x'),
+      db.insertInto('child').values({ parent_id: 404 }).execute(), // checked only at commit
+      db.transaction().execute((trx) => trx.insertInto('t').values({ v: 'y' }).execute()),
+    ]);
+    for (const result of results) {
+      assert.equal(result.status, 'rejected');
+      assert.match(String(result.reason), /FOREIGN KEY/);
+    }
+    assert.deepEqual(committed(), []);
+    await insert('z');
+    assert.deepEqual(committed(), ['z']);
+  });
+
+  it('closing the database commits a group that is waiting for the end of the turn', async () => {
+    const writing = insert('last');
+    await db.selectFrom('t').select('v').execute(); // queued behind the write: it has run, and waits for its commit
+    await db.destroy();
+    await writing;
+    assert.deepEqual(committed(), ['last']);
+    db = new Kysely<Rows>({ dialect: new FifoSqliteDialect(openSqliteConnection(dir, 2)) });
   });
 });

@@ -1,4 +1,5 @@
-// Kysely's SQLite dialect, with the one connection handed out first come, first served.
+// Kysely's SQLite dialect, with the one connection handed out first come, first served, and writes that arrive
+// together sharing one commit (`WriteGroup` below).
 //
 // Kysely's SQLite driver guards its single connection with a lock whose release wakes every waiter at once: each
 // re-checks, one takes it, the rest wait again. With W queries waiting, every statement or transaction costs W
@@ -58,15 +59,42 @@ export class FifoLock {
   }
 }
 
+/**
+ * Writes that arrive while a commit is still to come share it. SQLite's commit is the costly part of a small
+ * write: it appends every page the transaction touched to the WAL, and the sends and messages of many sessions touch
+ * the same pages (the tails of the queue, the message store, the outbox). So a write opens a group (`begin`), and
+ * every transaction or writing statement that runs before the group commits joins it, a transaction as a savepoint
+ * of its own (its rollback undoes only its work). The group commits at the end of the event-loop turn it opened in,
+ * or once it has been open `TURN_BUDGET_MS`. A writer is answered only when its group has committed, so a
+ * write nobody has been told of is all a crash can take, as before. A read runs at once, and inside an open
+ * group it sees the group's writes: those become durable unless the process dies first, and then nothing that
+ * followed from them was acknowledged to WhatsApp either.
+ */
+class WriteGroup {
+  readonly openedAt = performance.now();
+  readonly writers: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  commitScheduled = false;
+}
+
 /** The one connection: a statement runs synchronously to its end (better-sqlite3), so nothing here streams. */
 class SqliteConnection implements DatabaseConnection {
-  constructor(private readonly database: SqliteDatabase) {}
+  constructor(
+    private readonly database: SqliteDatabase,
+    private readonly beforeWrite: () => void,
+    private readonly afterError: (err: unknown) => void,
+  ) {}
 
   executeQuery<R>({ sql, parameters }: CompiledQuery): Promise<QueryResult<R>> {
     const statement = this.database.prepare(sql);
-    if (statement.reader) return Promise.resolve({ rows: statement.all(parameters) as R[] });
-    const { changes, lastInsertRowid } = statement.run(parameters);
-    return Promise.resolve({ rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) });
+    try {
+      if (!statement.readonly) this.beforeWrite();
+      if (statement.reader) return Promise.resolve({ rows: statement.all(parameters) as R[] });
+      const { changes, lastInsertRowid } = statement.run(parameters);
+      return Promise.resolve({ rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) });
+    } catch (err) {
+      this.afterError(err);
+      throw err;
+    }
   }
 
   async *streamQuery(): AsyncIterableIterator<QueryResult<never>> {
@@ -77,9 +105,14 @@ class SqliteConnection implements DatabaseConnection {
 class FifoSqliteDriver implements Driver {
   readonly #lock = new FifoLock();
   readonly #connection: SqliteConnection;
+  #group: WriteGroup | undefined;
+  /** whether the connection's holder has written in the open group (and is answered when it commits) */
+  #holderWrote = false;
+  /** the holder's transaction: the group it opened, or a savepoint in a group already open */
+  #holderTransaction: 'group' | 'savepoint' | undefined;
 
   constructor(private readonly database: SqliteDatabase) {
-    this.#connection = new SqliteConnection(database);
+    this.#connection = new SqliteConnection(database, () => this.#joinGroup(), (err) => this.#checkGroup(err));
   }
 
   async init(): Promise<void> {}
@@ -90,23 +123,100 @@ class FifoSqliteDriver implements Driver {
   }
 
   async releaseConnection(): Promise<void> {
+    const group = this.#holderWrote ? this.#group : undefined;
+    this.#holderWrote = false;
+    if (!group) {
+      this.#lock.release();
+      return;
+    }
+    const committed = new Promise<void>((resolve, reject) => group.writers.push({ resolve, reject }));
+    if (performance.now() - group.openedAt >= TURN_BUDGET_MS) {
+      this.#commit();
+    } else if (!group.commitScheduled) {
+      group.commitScheduled = true;
+      setImmediate(() => void this.#commitWhenFree(group));
+    }
     this.#lock.release();
+    return committed;
   }
 
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin'));
+  async beginTransaction(): Promise<void> {
+    if (this.#group) {
+      this.#run('savepoint writer');
+      this.#holderTransaction = 'savepoint';
+    } else {
+      this.#joinGroup();
+      this.#holderTransaction = 'group';
+    }
+    this.#holderWrote = true;
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
+  async commitTransaction(): Promise<void> {
+    if (this.#holderTransaction === 'savepoint') this.#run('release writer');
+    this.#holderTransaction = undefined;
   }
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  async rollbackTransaction(): Promise<void> {
+    const kind = this.#holderTransaction;
+    this.#holderTransaction = undefined;
+    this.#holderWrote = false;
+    // SQLite may have rolled back the whole group already (an I/O error, a full disk); #checkGroup saw to it.
+    if (!this.database.inTransaction) return;
+    if (kind === 'savepoint') {
+      this.#run('rollback to writer');
+      this.#run('release writer');
+      return;
+    }
+    // A transaction that opened the group is its only writer: nobody joins before it gives the connection back.
+    this.#run('rollback');
+    this.#group = undefined;
   }
 
   async destroy(): Promise<void> {
+    // A group is committed unless a transaction is still in the middle of its work (closing rolls that back).
+    if (this.#group && !this.#holderTransaction) this.#commit();
+    const unfinished = this.#group;
+    this.#group = undefined;
     this.database.close();
+    for (const writer of unfinished?.writers ?? []) writer.reject(new Error('the database was closed before this write was committed'));
+  }
+
+  #joinGroup(): void {
+    this.#holderWrote = true;
+    if (this.#group) return;
+    this.#run('begin');
+    this.#group = new WriteGroup();
+  }
+
+  async #commitWhenFree(group: WriteGroup): Promise<void> {
+    await this.#lock.acquire();
+    if (this.#group === group) this.#commit();
+    this.#lock.release();
+  }
+
+  #commit(): void {
+    const group = this.#group!;
+    this.#group = undefined;
+    try {
+      this.#run('commit');
+    } catch (err) {
+      if (this.database.inTransaction) this.#run('rollback');
+      for (const writer of group.writers) writer.reject(err);
+      return;
+    }
+    for (const writer of group.writers) writer.resolve();
+  }
+
+  /** After a failed statement: when SQLite rolled back the whole transaction, the group's writers hear of it. */
+  #checkGroup(err: unknown): void {
+    const group = this.#group;
+    if (!group || this.database.inTransaction) return;
+    this.#group = undefined;
+    for (const writer of group.writers) writer.reject(err);
+  }
+
+  #run(sql: string): void {
+    this.database.prepare(sql).run();
   }
 }
 
