@@ -190,17 +190,25 @@ class FifoSqliteDriver implements Driver {
 
   async #commitWhenFree(group: WriteGroup): Promise<void> {
     await this.#lock.acquire();
-    if (this.#group === group) this.#commit();
-    this.#lock.release();
+    try {
+      if (this.#group === group) this.#commit();
+    } finally {
+      this.#lock.release();
+    }
   }
 
+  /** Never throws: a commit that fails is each writer's error. */
   #commit(): void {
     const group = this.#group!;
     this.#group = undefined;
     try {
       this.#run('commit');
     } catch (err) {
-      if (this.database.inTransaction) this.#run('rollback');
+      try {
+        if (this.database.inTransaction) this.#run('rollback');
+      } catch {
+        // The connection is closed or broken: the writers below hear of the commit's error either way.
+      }
       for (const writer of group.writers) writer.reject(err);
       return;
     }
