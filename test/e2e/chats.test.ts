@@ -238,10 +238,9 @@ for (const dialect of DIALECTS) {
       assert.ok(bob.mutedUntil > Date.now() + 29 * 60_000);
       // Changes that reach the gateway in one app-state sync may come as one update (Baileys merges a chat's updates
       // while it buffers events), so what counts is that every change is in some chat_update from the phone.
-      const changesFrom = (events: { body: any }[]) => new Set(events.flatMap((e) => Object.keys(e.body.data.changes)));
       const fromPhone = await eventually(() => {
         const found = receiver.events('chat_update').filter((e) => e.body.data.chatId === BOB_JID && e.body.data.source === 'phone');
-        const changed = changesFrom(found);
+        const changed = new Set(found.flatMap((e) => Object.keys(e.body.data.changes)));
         return ['archived', 'muted', 'pinned', 'markedUnread'].every((key) => changed.has(key)) ? found : undefined;
       }, { what: 'chat_update webhooks from the phone saying archived, muted, pinned and markedUnread' });
       assert.ok(fromPhone.every((e) => Object.keys(e.body.data.changes).length > 0), 'no phone chat_update without a change');
