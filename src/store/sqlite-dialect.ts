@@ -7,14 +7,15 @@
 // event loop spent its time waking waiters: a read of the settings took 48 µs with 1,000 callers waiting against 11
 // with 10 (`npm run bench -- store`). Here waiters queue, and a release wakes only the next one (18 µs).
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
+import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
 
 /**
  * How long one turn of the event loop may keep handing the connection from waiter to waiter. Each statement runs
  * synchronously and settles at once, so without a pause a burst of queued work (a thousand sessions' sends) runs
  * statement after statement, and all the work each one resumes, within one turn: at 1,000 sessions the event loop
  * was seen held for 0.4-1.75 s at a time at the start of each round of sends, with every socket (HTTP, WhatsApp)
- * waiting. Past this budget the next waiter is started from a fresh turn (setImmediate), after pending I/O.
+ * waiting. Past this budget the next waiter is started from a fresh turn (setImmediate), after pending I/O. It also
+ * bounds how long a group of writes stays open under a queue that never empties (`WriteGroup`).
  */
 const TURN_BUDGET_MS = 10;
 
@@ -141,14 +142,9 @@ class FifoSqliteDriver implements Driver {
   }
 
   async beginTransaction(): Promise<void> {
-    if (this.#group) {
-      this.#run('savepoint writer');
-      this.#holderTransaction = 'savepoint';
-    } else {
-      this.#joinGroup();
-      this.#holderTransaction = 'group';
-    }
-    this.#holderWrote = true;
+    if (this.#group) this.#run('savepoint writer');
+    this.#holderTransaction = this.#group ? 'savepoint' : 'group';
+    this.#joinGroup();
   }
 
   async commitTransaction(): Promise<void> {
