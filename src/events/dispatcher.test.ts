@@ -266,6 +266,17 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(receiver.eventIds(), [eventId, eventId, next]);
     });
 
+    it('retries a failed attempt whose backoff is over before its lane is read again', async () => {
+      await seedSession(store.db, 's1', { webhookUrl: receiver.url });
+      startDispatcher({ pollIntervalMs: 3_600_000, backoffBaseMs: 0, backoffCapMs: 0 });
+      await sleep(50);
+      receiver.reply = (_, index) => ({ status: index === 0 ? 503 : 200 });
+      const eventId = await append('s1');
+      const next = await append('s1');
+      await eventually(settledAs(next, 'delivered'), 1_000);
+      assert.deepEqual(receiver.eventIds(), [eventId, eventId, next]);
+    });
+
     it('runs lanes concurrently up to the limit', async () => {
       const ids: string[] = [];
       for (const id of ['a', 'b', 'c', 'd']) {

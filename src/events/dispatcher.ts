@@ -60,7 +60,9 @@ export class WebhookDispatcher {
   readonly #options: DispatcherSettings;
   readonly #onAttempt: ((state: AttemptState) => void) | undefined;
   readonly #onReply: ReplyHook | undefined;
-  readonly #inFlight = new Map<number, Promise<void>>();
+  // Each attempt with the lookup of its lane's next row. Held by task, not by row: a retry whose backoff ended
+  // while that lookup ran may be claimed before the lookup ends, and must not be skipped as if still in flight.
+  readonly #inFlight = new Set<Promise<void>>();
   #running = false;
   #leasesReleased: Promise<void> = Promise.resolve();
   #pump: Promise<void> | undefined;
@@ -123,7 +125,7 @@ export class WebhookDispatcher {
     clearTimeout(this.#wakeTimer);
     this.#wakeAt = Infinity;
 
-    const settled = Promise.allSettled([...this.#inFlight.values()]);
+    const settled = Promise.allSettled(this.#inFlight);
     const waited = new AbortController();
     const timedOut = await Promise.race([
       settled.then(() => false),
@@ -228,7 +230,7 @@ export class WebhookDispatcher {
           break;
         }
         this.#ready.shift();
-        if (this.#inFlight.has(head.id) || this.#breaker.isOpen(head.url)) continue;
+        if (this.#breaker.isOpen(head.url)) continue;
         const lane = laneOf(head);
         if (this.#busyLanes.has(lane)) {
           this.#backlogged.add(lane);
@@ -283,10 +285,10 @@ export class WebhookDispatcher {
         if (this.#backlogged.has(lane) || settled !== 'delivered') await this.#followLane(delivery);
       })
       .finally(() => {
-        this.#inFlight.delete(delivery.id);
+        this.#inFlight.delete(task);
         this.#wake(false);
       });
-    this.#inFlight.set(delivery.id, task);
+    this.#inFlight.add(task);
   }
 
   /** Offers the lane's next row: the one just tried again (backing off), or the one after it. */
