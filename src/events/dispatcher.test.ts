@@ -255,27 +255,22 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(new Set(receiver.eventIds()), new Set(ids));
     });
 
-    it('retries a failed attempt when its backoff ends, not at the next poll', async () => {
+    /** A first attempt fails; its retry and the lane's next event go out long before the (hour-long) poll. */
+    async function retriedBeforeThePoll(backoff: Partial<DispatcherOptions>): Promise<void> {
       await seedSession(store.db, 's1', { webhookUrl: receiver.url });
-      startDispatcher({ pollIntervalMs: 3_600_000 });
+      startDispatcher({ pollIntervalMs: 3_600_000, ...backoff });
       await sleep(50);
       receiver.reply = (_, index) => ({ status: index === 0 ? 503 : 200 });
       const eventId = await append('s1');
       const next = await append('s1');
       await eventually(settledAs(next, 'delivered'), 1_000);
       assert.deepEqual(receiver.eventIds(), [eventId, eventId, next]);
-    });
+    }
 
-    it('retries a failed attempt whose backoff is over before its lane is read again', async () => {
-      await seedSession(store.db, 's1', { webhookUrl: receiver.url });
-      startDispatcher({ pollIntervalMs: 3_600_000, backoffBaseMs: 0, backoffCapMs: 0 });
-      await sleep(50);
-      receiver.reply = (_, index) => ({ status: index === 0 ? 503 : 200 });
-      const eventId = await append('s1');
-      const next = await append('s1');
-      await eventually(settledAs(next, 'delivered'), 1_000);
-      assert.deepEqual(receiver.eventIds(), [eventId, eventId, next]);
-    });
+    it('retries a failed attempt when its backoff ends, not at the next poll', () => retriedBeforeThePoll({}));
+
+    it('retries a failed attempt whose backoff is over before its lane is read again', () =>
+      retriedBeforeThePoll({ backoffBaseMs: 0, backoffCapMs: 0 }));
 
     it('runs lanes concurrently up to the limit', async () => {
       const ids: string[] = [];

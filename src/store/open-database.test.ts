@@ -9,10 +9,11 @@ import { openDatabase, type Store } from './open-database.js';
 import { getSetting, setSetting } from './repos/settings.js';
 import { TEST_DIALECTS, openTestStore } from './testing.js';
 import { afterCommit, transaction } from './transaction.js';
+import { BACKSTOP_PAGES } from './wal-checkpointer.js';
 import { TcpProxy } from '../../test/support/tcp-proxy.js';
 
 describe('sqlite: openDatabase', () => {
-  it('creates <dataDir>/waygate.db in WAL mode with foreign keys on and rarer checkpoints, and reopens it migrated', async () => {
+  it('creates <dataDir>/waygate.db in WAL mode with foreign keys on, checkpoints left to a thread, and reopens it migrated', async () => {
     const dataDir = join(await mkdtemp(join(tmpdir(), 'waygate-open-')), 'nested', 'data');
     try {
       const first = await openDatabase({ dataDir });
@@ -23,7 +24,7 @@ describe('sqlite: openDatabase', () => {
       const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(first.db);
       assert.equal(fk.rows[0]?.foreign_keys, 1);
       const checkpoint = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(first.db);
-      assert.equal(checkpoint.rows[0]?.wal_autocheckpoint, 4_000, 'checkpoints every 4,000 pages, not every 1,000');
+      assert.equal(checkpoint.rows[0]?.wal_autocheckpoint, BACKSTOP_PAGES, 'its own connection checkpoints only if the thread falls behind');
       const temp = await sql<{ temp_store: number }>`pragma temp_store`.execute(first.db);
       assert.equal(temp.rows[0]?.temp_store, 2, 'temporary B-trees in memory, not a temporary file per statement');
       const cache = await sql<{ cache_size: number }>`pragma cache_size`.execute(first.db);

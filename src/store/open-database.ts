@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Database, Dialect } from './database.js';
 import { migrationProvider } from './migrations/index.js';
 import { FifoSqliteDialect } from './sqlite-dialect.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface OpenDatabaseOptions {
   /** A postgres:// URL selects PostgreSQL; without it, SQLite at `<dataDir>/waygate.db`. */
@@ -63,7 +64,8 @@ export function openSqliteConnection(dataDir: string, cacheMib: number): SQLite.
   // so sends (a send writes about 40 pages), each with its fixed cost of syncs. At 4,000 pages a send's database
   // work takes 0.85-0.88x the time, and one checkpoint (about 37 ms here) stays under the 50 ms an inbound
   // message may take to reach its webhook; 10,000 pages would be cheaper still (0.78x) but stall 75-96 ms at a
-  // time. The WAL file keeps its largest size (about 16 MB) once reached.
+  // time. The WAL file keeps its largest size (about 16 MB) once reached. The store hands checkpoints to a thread of
+  // its own (wal-checkpointer.ts) and keeps this only as what its connection does should that thread fail.
   database.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   // Negative: a size in KiB rather than a page count.
   database.pragma(`cache_size = ${-cacheMib * 1024}`);
@@ -88,10 +90,10 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, logger: Logger | 
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Store> {
   const dialect: Dialect = options.url ? 'postgres' : 'sqlite';
+  const sqlite = options.url ? undefined : openSqliteConnection(options.dataDir, options.sqliteCacheMib ?? 16);
+  let checkpointer: WalCheckpointer | undefined;
   const db = new Kysely<Database>({
-    dialect: options.url
-      ? await postgresDialect(options.url, options.logger)
-      : new FifoSqliteDialect(openSqliteConnection(options.dataDir, options.sqliteCacheMib ?? 16)),
+    dialect: sqlite ? new FifoSqliteDialect(sqlite, () => checkpointer?.noteCommit()) : await postgresDialect(options.url!, options.logger),
   });
   try {
     await migrate(db, dialect, options.logger);
@@ -105,10 +107,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
     await db.destroy();
     throw err;
   }
+  // After the migrations, which checkpoint as the connection would alone: a store nobody writes to starts no thread.
+  if (sqlite) checkpointer = new WalCheckpointer(sqlite, (err) => options.logger?.error({ err }, 'SQLite WAL checkpoint'));
   return {
     db,
     dialect,
-    close: () => db.destroy(),
+    async close() {
+      await checkpointer?.close();
+      await db.destroy();
+    },
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -112,7 +112,10 @@ class FifoSqliteDriver implements Driver {
   /** the holder's transaction: the group it opened, or a savepoint in a group already open */
   #holderTransaction: 'group' | 'savepoint' | undefined;
 
-  constructor(private readonly database: SqliteDatabase) {
+  constructor(
+    private readonly database: SqliteDatabase,
+    private readonly afterCommit: () => void,
+  ) {
     this.#connection = new SqliteConnection(database, () => this.#joinGroup(), (err) => this.#checkGroup(err));
   }
 
@@ -209,6 +212,7 @@ class FifoSqliteDriver implements Driver {
       return;
     }
     for (const writer of group.writers) writer.resolve();
+    this.afterCommit();
   }
 
   /** After a failed statement: when SQLite rolled back the whole transaction, the group's writers hear of it. */
@@ -226,11 +230,15 @@ class FifoSqliteDriver implements Driver {
 
 /** SQLite through one better-sqlite3 connection (Kysely's query compiler, adapter and introspector). */
 export class FifoSqliteDialect extends SqliteDialect {
-  constructor(private readonly database: SqliteDatabase) {
+  /** `afterCommit` runs after each commit (the store's checkpointer counts them). */
+  constructor(
+    private readonly database: SqliteDatabase,
+    private readonly afterCommit: () => void = () => {},
+  ) {
     super({ database });
   }
 
   override createDriver(): Driver {
-    return new FifoSqliteDriver(this.database);
+    return new FifoSqliteDriver(this.database, this.afterCommit);
   }
 }
