@@ -89,8 +89,13 @@ export class WalCheckpointer {
       this.#checkpointing = false;
       if (problem) this.onError(new Error(`WAL checkpoint failed: ${problem}`));
     });
-    worker.on('error', (err) => {
-      this.onError(new Error(`the WAL checkpoint thread stopped (${err.message}); the store's connection checkpoints by itself from now on`, { cause: err }));
+    let failure: Error | undefined;
+    worker.on('error', (err) => (failure = err));
+    worker.on('exit', (code) => {
+      if (this.#stopped) return;
+      // The store's connection checkpoints by itself again, as it would without the thread.
+      const reason = failure?.message ?? `exit code ${code}`;
+      this.onError(new Error(`the WAL checkpoint thread stopped (${reason}); the store's connection checkpoints by itself from now on`, { cause: failure }));
       this.#stop();
       this.#worker = undefined;
       if (this.database.open) this.database.pragma(`wal_autocheckpoint = ${Number(this.#ownThreshold)}`);
