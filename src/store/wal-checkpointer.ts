@@ -41,14 +41,14 @@ export class WalCheckpointer {
   #checkpointing = false;
   #stopped = false;
   /** the connection's own threshold, given back if the thread fails */
-  readonly #ownThreshold: unknown;
+  readonly #ownThreshold: number;
 
   /** Takes over checkpointing from `database`'s connection (a file database in WAL mode). */
   constructor(
     private readonly database: SqliteDatabase,
     private readonly onError: (err: unknown) => void,
   ) {
-    this.#ownThreshold = database.pragma('wal_autocheckpoint', { simple: true });
+    this.#ownThreshold = database.pragma('wal_autocheckpoint', { simple: true }) as number;
     database.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   }
 
@@ -98,7 +98,7 @@ export class WalCheckpointer {
       this.onError(new Error(`the WAL checkpoint thread stopped (${reason}); the store's connection checkpoints by itself from now on`, { cause: failure }));
       this.#stop();
       this.#worker = undefined;
-      if (this.database.open) this.database.pragma(`wal_autocheckpoint = ${Number(this.#ownThreshold)}`);
+      if (this.database.open) this.database.pragma(`wal_autocheckpoint = ${this.#ownThreshold}`);
     });
     return worker;
   }
