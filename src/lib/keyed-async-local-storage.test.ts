@@ -44,6 +44,36 @@ test('concurrent runs of one instance do not see each other', async () => {
   assert.deepEqual(seen, [1, 2, 3]);
 });
 
+/** How many enabled AsyncLocalStorage instances stamp their key on new promises (none: Node's promise hooks are off). */
+const storagesOnPromises = () => Object.getOwnPropertySymbols(Promise.resolve()).filter((s) => s.description === 'kResourceStore').length;
+
+// Before the enterWith test below: an enterWith has no end, so it keeps the shared storage enabled for good.
+test('the shared storage is enabled only while a run is in flight', async () => {
+  const a = new KeyedAsyncLocalStorage<string>();
+  const b = new KeyedAsyncLocalStorage<string>();
+  assert.equal(storagesOnPromises(), 0);
+  let leftBehind: Promise<string | undefined> | undefined;
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const other = b.run('b', async () => {
+    await released;
+    return b.getStore();
+  });
+  await a.run('a', async () => {
+    assert.equal(storagesOnPromises(), 1, 'inside a run');
+    leftBehind = new Promise((resolve) => setTimeout(() => resolve(a.getStore()), 20));
+    await tick();
+  });
+  assert.equal(storagesOnPromises(), 1, 'another run is still in flight');
+  release();
+  assert.equal(await other, 'b');
+  assert.equal(storagesOnPromises(), 0, 'after the last run settled');
+  assert.equal(await leftBehind, undefined, 'work a run left behind does not see its store once every run has settled');
+  assert.throws(() => a.run('sync', () => { throw new Error('sync failure'); }), /sync failure/);
+  assert.equal(a.run('sync', () => a.getStore()), 'sync');
+  assert.equal(storagesOnPromises(), 0, 'after synchronous runs, returned or thrown');
+});
+
 test('exit, enterWith and disable as Node defines them', async () => {
   const storage = new KeyedAsyncLocalStorage<string>();
   const other = new KeyedAsyncLocalStorage<string>();
