@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, Dialect } from './database.js';
 import { migrationProvider } from './migrations/index.js';
+import { runPreparedQueriesWith } from './prepared-query.js';
 import { FifoSqliteDialect } from './sqlite-dialect.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -92,9 +93,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
   const dialect: Dialect = options.url ? 'postgres' : 'sqlite';
   const sqlite = options.url ? undefined : openSqliteConnection(options.dataDir, options.sqliteCacheMib ?? 16);
   let checkpointer: WalCheckpointer | undefined;
-  const db = new Kysely<Database>({
-    dialect: sqlite ? new FifoSqliteDialect(sqlite, () => checkpointer?.noteCommit()) : await postgresDialect(options.url!, options.logger),
-  });
+  const sqliteDialect = sqlite ? new FifoSqliteDialect(sqlite, () => checkpointer?.noteCommit()) : undefined;
+  const db = new Kysely<Database>({ dialect: sqliteDialect ?? (await postgresDialect(options.url!, options.logger)) });
+  if (sqliteDialect) runPreparedQueriesWith(db, sqliteDialect.statements);
   try {
     await migrate(db, dialect, options.logger);
     // Temporary B-trees (an ORDER BY, DISTINCT or IN that no index serves) in memory. As temporary files, each

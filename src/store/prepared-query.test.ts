@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { Store } from './open-database.js';
-import { changedRows, firstRow, preparedQuery, rowParams, rowsOf } from './prepared-query.js';
+import { changedRows, firstRow, preparedQuery, rowParams, rowsOf, type RowValues } from './prepared-query.js';
 import { TEST_DIALECTS, openTestStore } from './testing.js';
 import { transaction } from './transaction.js';
 
 const SETTING_COLUMNS = ['key', 'value', 'updated_at'] as const;
 
-const insertSettings = preparedQuery((db: Db, p: Record<string, unknown>, shape: string) =>
+const insertSettings = preparedQuery((db: Db, p: RowValues, shape: string) =>
   db.insertInto('settings').values(rowsOf(p, SETTING_COLUMNS, Number(shape)) as { key: string; value: string; updated_at: number }[])
 );
 const readSetting = preparedQuery((db: Db, p: { key: string }) => db.selectFrom('settings').select(['key', 'value', 'updated_at']).where('key', '=', p.key));
@@ -34,8 +34,8 @@ for (const dialect of TEST_DIALECTS) {
         { key: 'p.a', value: 'one', updated_at: 1 },
         { key: 'p.b', value: 'two', updated_at: 2 }
       ];
-      await insertSettings(store.db, rowParams(rows, SETTING_COLUMNS), '2');
-      await transaction(store.db, (trx) => insertSettings(trx, rowParams([{ key: 'p.c', value: 'three', updated_at: 3 }], SETTING_COLUMNS), '1'));
+      await insertSettings(store.db, rowParams(rows), '2');
+      await transaction(store.db, (trx) => insertSettings(trx, rowParams([{ key: 'p.c', value: 'three', updated_at: 3 }]), '1'));
       for (const row of [...rows, { key: 'p.c', value: 'three', updated_at: 3 }]) {
         const read = await firstRow(readSetting(store.db, { key: row.key }));
         assert.deepEqual({ ...read, updated_at: Number(read?.updated_at) }, row);
@@ -51,6 +51,24 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual([read?.value, Number(read?.updated_at)], ['uno', 11]);
     });
 
+    it('runs inside the transaction it is given: undone with it, and refused once its function has ended', async () => {
+      await assert.rejects(
+        transaction(store.db, async (trx) => {
+          await insertSettings(trx, rowParams([{ key: 'p.undone', value: 'x', updated_at: 1 }]), '1');
+          assert.equal((await firstRow(readSetting(trx, { key: 'p.undone' })))?.value, 'x', 'seen inside the transaction');
+          throw new Error('the caller changed its mind');
+        }),
+        /changed its mind/
+      );
+      assert.equal(await firstRow(readSetting(store.db, { key: 'p.undone' })), undefined);
+      let leaked: Db | undefined;
+      await transaction(store.db, async (trx) => {
+        leaked = trx;
+      });
+      await assert.rejects(insertSettings(leaked!, rowParams([{ key: 'p.late', value: 'x', updated_at: 1 }]), '1'), /already committed/);
+      assert.equal(await firstRow(readSetting(store.db, { key: 'p.late' })), undefined);
+    });
+
     it('refuses a builder that writes a value into the SQL text, or reads one it does not use', async () => {
       const inlined = preparedQuery((db: Db, p: { key: string }) => db.selectFrom('settings').selectAll().where('key', '=', sql.lit(p.key)));
       await assert.rejects(inlined(store.db, { key: 'p.a' }), /into its SQL text/);
@@ -61,6 +79,8 @@ for (const dialect of TEST_DIALECTS) {
     it('refuses a call that leaves a value out, where Kysely would silently leave the column alone', async () => {
       await assert.rejects(touchSetting(store.db, { key: 'p.a', at: 13 } as { key: string; value: string; at: number }, 'value'), /no value for value/);
       assert.equal((await firstRow(readSetting(store.db, { key: 'p.a' })))?.value, 'uno');
+      await assert.rejects(insertSettings(store.db, rowParams([{ key: 'p.short', value: 'x', updated_at: 1 }]), '2'), /no row 1 \(1 given\)/);
+      assert.equal(await firstRow(readSetting(store.db, { key: 'p.short' })), undefined);
     });
   });
 }

@@ -133,6 +133,35 @@ describe('sqlite: writes share commits, and a writer hears of its write once it 
     assert.equal(seenByEach[0], names.length, 'the first writer answered saw every write of its turn committed with its own');
   });
 
+  it('statements run directly (prepared queries) take their turn on the connection and are answered once committed', async () => {
+    const dialect = new FifoSqliteDialect(openSqliteConnection(dir, 2));
+    const direct = new Kysely<Rows>({ dialect });
+    try {
+      const insertDirect = (v: string) => dialect.statements.execute(direct.insertInto('t').values({ v }).compile());
+      const order: string[] = [];
+      const inTransaction = direct.transaction().execute(async (trx) => {
+        await trx.insertInto('t').values({ v: 'trx-1' }).execute();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        dialect.statements.executeHeld(trx.insertInto('t').values({ v: 'trx-2' }).compile());
+        order.push('transaction');
+      });
+      await Promise.all(
+        ['d1', 'd2'].map(async (v) => {
+          await insertDirect(v);
+          order.push(v);
+          assert.ok(committed().includes(v), `${v} was answered before it was committed`);
+        }),
+      );
+      await inTransaction;
+      assert.deepEqual(order, ['transaction', 'd1', 'd2'], 'the direct writes waited for the transaction holding the connection');
+      assert.deepEqual(committed(), ['d1', 'd2', 'trx-1', 'trx-2']);
+      await assert.rejects(insertDirect('d1'), /UNIQUE/);
+      assert.deepEqual((await dialect.statements.execute<{ v: string }>(direct.selectFrom('t').select('v').where('v', '=', 'd2').compile())).rows, [{ v: 'd2' }]);
+    } finally {
+      await direct.destroy();
+    }
+  });
+
   it('a read while writes wait for their commit sees them', async () => {
     const writing = insert('pending');
     const read = await db.selectFrom('t').select('v').execute();

@@ -7,10 +7,17 @@ type Hook = () => void;
 
 const commitHooks = new WeakMap<Transaction<Database>, Hook[]>();
 const openedOn = new WeakMap<Transaction<Database>, Db>();
+/** Transactions whose function is still running: they hold their connection. */
+const running = new WeakSet<Transaction<Database>>();
 
 /** The database a transaction from `transaction()` was opened on; `db` itself when it is not a transaction. */
 export function databaseOf(db: Db): Db {
   return db.isTransaction ? (openedOn.get(db as Transaction<Database>) ?? db) : db;
+}
+
+/** Whether `db` is a transaction from `transaction()` whose function has not ended yet (so it holds its connection). */
+export function isRunningTransaction(db: Db): boolean {
+  return db.isTransaction && running.has(db as Transaction<Database>);
 }
 
 /**
@@ -21,10 +28,15 @@ export function databaseOf(db: Db): Db {
 export async function transaction<T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db as Transaction<Database>);
   const hooks: Hook[] = [];
-  const result = await db.transaction().execute((trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     commitHooks.set(trx, hooks);
     openedOn.set(trx, db);
-    return fn(trx);
+    running.add(trx);
+    try {
+      return await fn(trx);
+    } finally {
+      running.delete(trx);
+    }
   });
   for (const hook of hooks) hook();
   return result;

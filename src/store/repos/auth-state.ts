@@ -3,7 +3,7 @@
 // Values are opaque strings serialised by the engine adapter.
 import type { Db } from '../database.js';
 import { MAX_PARAMS, chunk } from '../chunk.js';
-import { preparedQuery, rowParams, rowsOf } from '../prepared-query.js';
+import { preparedQuery, rowParams, rowsOf, type RowValues } from '../prepared-query.js';
 import { transaction } from '../transaction.js';
 
 /** Per key type, per key id: the serialised value, or null to delete the key. */
@@ -43,7 +43,7 @@ export async function getKeys(db: Db, sessionId: string, type: string, ids: read
   return found;
 }
 
-const upsertKeysQuery = preparedQuery((db: Db, p: Record<string, unknown>, shape: string) =>
+const upsertKeysQuery = preparedQuery((db: Db, p: RowValues, shape: string) =>
   db
     .insertInto('auth_keys')
     .values(rowsOf(p, UPSERT_COLUMNS, Number(shape)) as { session_id: string; type: string; key_id: string; value: string }[])
@@ -63,10 +63,16 @@ export async function setKeys(db: Db, sessionId: string, writes: AuthKeyWrites):
     if (deletedIds.length > 0) deletes.set(type, deletedIds);
   }
   if (upserts.length === 0 && deletes.size === 0) return;
+  // The common write (a send's or a message's ratchet step) is one statement, atomic by itself: no transaction,
+  // which on SQLite would be a savepoint of its own inside the writes committed together.
+  if (deletes.size === 0 && upserts.length <= ROWS_PER_INSERT) {
+    await upsertKeysQuery(db, rowParams(upserts), String(upserts.length));
+    return;
+  }
 
   await transaction(db, async (trx) => {
     for (const batch of chunk(upserts, ROWS_PER_INSERT)) {
-      await upsertKeysQuery(trx, rowParams(batch, UPSERT_COLUMNS), String(batch.length));
+      await upsertKeysQuery(trx, rowParams(batch), String(batch.length));
     }
     for (const [type, keyIds] of deletes) {
       for (const batch of chunk(keyIds, IDS_PER_STATEMENT)) {

@@ -2,7 +2,7 @@
 // message's delivery status forward only, edits, revocation, stars and reactions, and retention.
 import { chunk, MAX_PARAMS } from '../chunk.js';
 import type { Db } from '../database.js';
-import { changedRows, preparedQuery, rowParams, rowsOf } from '../prepared-query.js';
+import { changedRows, preparedQuery, rowParams, rowsOf, type RowValues } from '../prepared-query.js';
 import type { MessageRow, MessagesTable, NewMessageRow, StoredMessageStatus } from '../tables/messages.js';
 
 export type { MessageRow, StoredMessageStatus } from '../tables/messages.js';
@@ -20,7 +20,7 @@ const MESSAGE_COLUMNS = [
 ] as const satisfies readonly (keyof MessagesTable)[];
 
 /** Inserts `shape` rows; ones already stored are kept (their status and edits). */
-const insertMessagesQuery = preparedQuery((db: Db, p: Record<string, unknown>, shape: string) =>
+const insertMessagesQuery = preparedQuery((db: Db, p: RowValues, shape: string) =>
   db
     .insertInto('messages')
     .values(rowsOf(p, MESSAGE_COLUMNS, Number(shape)) as NewMessageRow[])
@@ -29,13 +29,13 @@ const insertMessagesQuery = preparedQuery((db: Db, p: Record<string, unknown>, s
 
 /** Stores a message; a redelivery of one already stored keeps the stored row (its status and edits). True when it was new. */
 export async function insertMessage(db: Db, row: NewMessageRow): Promise<boolean> {
-  return (await changedRows(insertMessagesQuery(db, rowParams([row], MESSAGE_COLUMNS), '1'))) > 0;
+  return (await changedRows(insertMessagesQuery(db, rowParams([row]), '1'))) > 0;
 }
 
 /** Inserts many messages, as many per statement as the parameter limit allows; ones already stored are kept. */
 export async function insertMessages(db: Db, rows: readonly NewMessageRow[]): Promise<void> {
   for (const batch of chunk(rows, Math.floor(MAX_PARAMS / MESSAGE_COLUMNS.length))) {
-    await insertMessagesQuery(db, rowParams(batch, MESSAGE_COLUMNS), String(batch.length));
+    await insertMessagesQuery(db, rowParams(batch), String(batch.length));
   }
 }
 

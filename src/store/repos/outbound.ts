@@ -3,7 +3,7 @@
 import type { Db } from '../database.js';
 import { isUniqueViolation } from '../errors.js';
 import { chunk, MAX_PARAMS } from '../chunk.js';
-import { firstRow, preparedQuery, rowParams, rowsOf } from '../prepared-query.js';
+import { firstRow, preparedQuery, rowParams, rowsOf, type RowValues } from '../prepared-query.js';
 import type { NewOutboundMessageRow, OutboundMessageRow, OutboundState, SendRequestRow } from '../tables/outbound.js';
 
 export type { OutboundMessageRow, OutboundState, SendRequestRow } from '../tables/outbound.js';
@@ -67,7 +67,7 @@ const OUTBOUND_COLUMNS = [
   'session_id', 'id', 'request_id', 'chat_jid', 'kind', 'content', 'state', 'attempts', 'expires_at', 'error', 'created_at', 'sent_at'
 ] as const satisfies readonly (keyof NewOutboundMessageRow)[];
 
-const enqueueMessagesQuery = preparedQuery((db: Db, p: Record<string, unknown>, shape: string) =>
+const enqueueMessagesQuery = preparedQuery((db: Db, p: RowValues, shape: string) =>
   db.insertInto('outbound_messages').values(rowsOf(p, OUTBOUND_COLUMNS, Number(shape)) as NewOutboundMessageRow[])
 );
 
@@ -87,7 +87,7 @@ export async function enqueueMessages(db: Db, sessionId: string, requestId: stri
     sent_at: null
   }));
   for (const batch of chunk(rows, Math.floor(MAX_PARAMS / OUTBOUND_COLUMNS.length))) {
-    await enqueueMessagesQuery(db, rowParams(batch, OUTBOUND_COLUMNS), String(batch.length));
+    await enqueueMessagesQuery(db, rowParams(batch), String(batch.length));
   }
 }
 
